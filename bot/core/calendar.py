@@ -1,0 +1,149 @@
+"""Working time: the clock the 24-working-hour promise is measured on.
+
+Working time runs only inside the working spans of working days, in the user's
+time zone: lunch breaks, nights, weekends and public holidays do not count, and
+Vietnam's make-up working Saturdays do. Example with the defaults
+(08:00-12:00, 13:00-17:00, Mon-Fri): received Monday 10:00 + 24 working hours →
+due Thursday 10:00.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Container, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+MINUTES_PER_DAY = 24 * 60
+_SPAN = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*$")
+_SEARCH_LIMIT_DAYS = 3_700  # a calendar with no working day at all is refused long before
+
+
+def parse_hours(text: str) -> tuple[tuple[int, int], ...]:
+    """"08:00-12:00,13:00-17:00" → ((480, 720), (780, 1020)); "00:00-24:00" is the whole day."""
+    spans = []
+    for part in text.split(","):
+        match = _SPAN.match(part)
+        if not match:
+            raise ValueError(f"expected spans like 08:00-12:00,13:00-17:00, got {text!r}")
+        h1, m1, h2, m2 = (int(g) for g in match.groups())
+        start, end = h1 * 60 + m1, h2 * 60 + m2
+        if m1 > 59 or m2 > 59 or not 0 <= start < end <= MINUTES_PER_DAY:
+            raise ValueError(f"{part.strip()!r} is not a span of one day (start before end)")
+        spans.append((start, end))
+    spans.sort()
+    for (_, end), (start, _) in zip(spans, spans[1:], strict=False):
+        if start < end:
+            raise ValueError(f"working spans overlap in {text!r}")
+    return tuple(spans)
+
+
+def parse_days(text: str) -> frozenset[int]:
+    """"mon-fri" → {0..4}; "mon,wed,fri"; "sun-thu" wraps around the week."""
+    days: set[int] = set()
+    for part in text.lower().replace(" ", "").split(","):
+        first, _, last = part.partition("-")
+        if first not in DAY_NAMES or (last and last not in DAY_NAMES):
+            raise ValueError(f"expected days like mon-fri or mon,wed,fri, got {text!r}")
+        a, b = DAY_NAMES.index(first), DAY_NAMES.index(last or first)
+        days.update(d % 7 for d in range(a, b + 1 if b >= a else b + 8))
+    return frozenset(days)
+
+
+class NoHolidays:
+    """The holiday table of a company that observes none (`HOLIDAYS=` empty)."""
+
+    weekend_workdays: frozenset[date] = frozenset()
+
+    def __contains__(self, day: object) -> bool:
+        return False
+
+
+@dataclass(frozen=True)
+class WorkCalendar:
+    tz: ZoneInfo
+    spans: tuple[tuple[int, int], ...] = ((480, 720), (780, 1020))
+    days: frozenset[int] = frozenset(range(5))
+    holidays: Container[date] = field(default_factory=NoHolidays)
+
+    def __post_init__(self) -> None:
+        if not self.spans or not self.days:
+            raise ValueError("a working calendar needs at least one working span and day")
+
+    def is_working_day(self, day: date) -> bool:
+        if day in self.holidays:
+            return False
+        extra: Container[date] = getattr(self.holidays, "weekend_workdays", ())
+        return day.weekday() in self.days or day in extra
+
+    def next_working_day(self, day: date) -> date:
+        """The first working day strictly after `day`."""
+        for offset in range(1, _SEARCH_LIMIT_DAYS):
+            candidate = day + timedelta(days=offset)
+            if self.is_working_day(candidate):
+                return candidate
+        raise ValueError("no working day within ten years")
+
+    def day_start(self, day: date) -> datetime:
+        return self._at(day, self.spans[0][0])
+
+    def day_end(self, day: date) -> datetime:
+        return self._at(day, self.spans[-1][1])
+
+    def is_working_time(self, moment: datetime) -> bool:
+        local = moment.astimezone(self.tz)
+        minute = local.hour * 60 + local.minute
+        return self.is_working_day(local.date()) and any(a <= minute < b for a, b in self.spans)
+
+    def next_working_time(self, moment: datetime) -> datetime:
+        """`moment` if it is working time, else the start of the next working span."""
+        for start, _ in self._intervals(moment):
+            return max(start, moment)
+        raise AssertionError("unreachable: _intervals never ends")
+
+    def add(self, moment: datetime, hours: float) -> datetime:
+        """The moment `hours` working hours after `moment` (a span's end, not the next start)."""
+        left = timedelta(hours=hours)
+        if left <= timedelta(0):
+            return moment
+        for start, end in self._intervals(moment):
+            begin = max(start, moment)
+            if begin + left <= end:
+                return begin + left
+            left -= end - begin
+        raise AssertionError("unreachable: _intervals never ends")
+
+    def between(self, a: datetime, b: datetime) -> timedelta:
+        """Working time from `a` to `b`; negative when `b` comes first."""
+        if b < a:
+            return -self.between(b, a)
+        total = timedelta(0)
+        for start, end in self._intervals(a):
+            if start >= b:
+                break
+            total += min(end, b) - max(start, a)
+        return total
+
+    def _intervals(self, moment: datetime) -> Iterator[tuple[datetime, datetime]]:
+        """Working intervals (aware, in the calendar's zone) that end after `moment`."""
+        day = moment.astimezone(self.tz).date()
+        for offset in range(_SEARCH_LIMIT_DAYS):
+            current = day + timedelta(days=offset)
+            if not self.is_working_day(current):
+                continue
+            for a, b in self.spans:
+                start, end = self._at(current, a), self._at(current, b)
+                if end > moment:
+                    yield start, end
+        raise ValueError("no working time within ten years")
+
+    def _at(self, day: date, minute: int) -> datetime:
+        """Wall-clock `minute` after midnight of `day` (24:00 is the next midnight), in UTC.
+
+        UTC, because Python subtracts two datetimes sharing a tzinfo as wall-clock
+        times, which would miscount working time across a DST change.
+        """
+        local = datetime.combine(day, time(0)) + timedelta(minutes=minute)
+        return local.replace(tzinfo=self.tz).astimezone(UTC)
