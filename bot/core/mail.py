@@ -110,3 +110,19 @@ class Outgoing:
 
 
 MARKER_HEADER = "x-replyminder"
+
+
+@dataclass(frozen=True, slots=True)
+class Viewer:
+    """The mailbox owner a mail is read for: what triage and the risk checks know of them."""
+
+    email: str
+    name: str = ""
+    internal_domains: frozenset[str] = frozenset()
+    correspondents: Mapping[str, int] = field(default_factory=dict)  # address → times written to
+    known_domains: frozenset[str] = frozenset()  # domains the owner has exchanged mail with
+    preferences: Mapping[str, int] = field(default_factory=dict)  # sender or list id → +1 / -1
+
+    def is_internal(self, address: Address) -> bool:
+        domain = address.domain
+        return any(domain == d or domain.endswith("." + d) for d in self.internal_domains)
