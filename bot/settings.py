@@ -116,9 +116,12 @@ class Settings(BaseSettings):
     @field_validator("database_url")
     @classmethod
     def _url(cls, value: str) -> str:
-        if not value.startswith(("sqlite", "postgresql")):
+        if not value.startswith(("sqlite", "postgres")):
             raise ValueError("expected a sqlite:/// or postgresql:// URL")
-        return value.replace("postgres://", "postgresql://", 1)
+        for plain in ("postgres://", "postgresql://"):  # Heroku says postgres://
+            if value.startswith(plain):
+                return "postgresql+psycopg://" + value[len(plain) :]
+        return value
 
     @model_validator(mode="after")
     def _teams_pair(self) -> Settings:
@@ -156,9 +159,12 @@ def load(environ: Mapping[str, str], env_file: Path | None = Path(".env")) -> Se
     if env_file is not None and env_file.is_file():
         raw.update({k: v for k, v in dotenv_values(env_file).items() if v is not None})
     raw.update(environ)
-    values = {k[len(PREFIX):].lower(): v for k, v in raw.items() if k.startswith(PREFIX)}
-    if "port" not in values and "PORT" in raw:
-        values["port"] = raw["PORT"]  # Heroku-style platforms say where to listen with PORT
+    values = {k[len(PREFIX) :].lower(): v for k, v in raw.items() if k.startswith(PREFIX)}
+    # Heroku-style platforms say where to listen with PORT and where the add-on database is
+    # with DATABASE_URL; our own names win when both are set.
+    for plain in ("PORT", "DATABASE_URL"):
+        if plain.lower() not in values and plain in raw:
+            values[plain.lower()] = raw[plain]
     try:
         return Settings(**values)
     except ValidationError as error:

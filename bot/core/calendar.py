@@ -9,6 +9,7 @@ due Thursday 10:00.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Container, Iterator
 from dataclasses import dataclass, field
@@ -22,7 +23,7 @@ _SEARCH_LIMIT_DAYS = 3_700  # a calendar with no working day at all is refused l
 
 
 def parse_hours(text: str) -> tuple[tuple[int, int], ...]:
-    """"08:00-12:00,13:00-17:00" → ((480, 720), (780, 1020)); "00:00-24:00" is the whole day."""
+    """ "08:00-12:00,13:00-17:00" → ((480, 720), (780, 1020)); "00:00-24:00" is the whole day."""
     spans = []
     for part in text.split(","):
         match = _SPAN.match(part)
@@ -34,14 +35,14 @@ def parse_hours(text: str) -> tuple[tuple[int, int], ...]:
             raise ValueError(f"{part.strip()!r} is not a span of one day (start before end)")
         spans.append((start, end))
     spans.sort()
-    for (_, end), (start, _) in zip(spans, spans[1:], strict=False):
+    for (_, end), (start, _) in itertools.pairwise(spans):
         if start < end:
             raise ValueError(f"working spans overlap in {text!r}")
     return tuple(spans)
 
 
 def parse_days(text: str) -> frozenset[int]:
-    """"mon-fri" → {0..4}; "mon,wed,fri"; "sun-thu" wraps around the week."""
+    """ "mon-fri" → {0..4}; "mon,wed,fri"; "sun-thu" wraps around the week."""
     days: set[int] = set()
     for part in text.lower().replace(" ", "").split(","):
         first, _, last = part.partition("-")
@@ -127,15 +128,23 @@ class WorkCalendar:
         return total
 
     def _intervals(self, moment: datetime) -> Iterator[tuple[datetime, datetime]]:
-        """Working intervals (aware, in the calendar's zone) that end after `moment`."""
+        """Working intervals from `moment` on (UTC, ordered, disjoint, none before `moment`).
+
+        Each start is clamped to the previous end: a span boundary inside a DST gap maps
+        forward by the gap (PEP 495: "02:30" on the spring-forward night is 03:30), which
+        can make spans overlap ("01:00-02:30,03:00-05:00") or run backwards
+        ("02:30-03:15"); unclamped, working time would exceed wall-clock time.
+        """
         day = moment.astimezone(self.tz).date()
+        previous_end = moment
         for offset in range(_SEARCH_LIMIT_DAYS):
             current = day + timedelta(days=offset)
             if not self.is_working_day(current):
                 continue
             for a, b in self.spans:
-                start, end = self._at(current, a), self._at(current, b)
-                if end > moment:
+                start, end = max(self._at(current, a), previous_end), self._at(current, b)
+                if end > start:
+                    previous_end = end
                     yield start, end
         raise ValueError("no working time within ten years")
 

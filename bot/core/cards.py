@@ -53,6 +53,7 @@ class Card:
     warnings: tuple[str, ...] = ()
     suggestions: tuple[str, ...] = ()
     nudge: str = ""
+    nudge_first: bool = False  # near or past the deadline, the holding-reply nudge leads
     actions: tuple[Action, ...] = ()
     lines: tuple[Line, ...] = ()
     body: str = ""
@@ -60,6 +61,8 @@ class Card:
     def as_text(self) -> str:
         """The card as plain text: the console's rendering and the `text` of `--json`."""
         parts = [self.title]
+        if self.nudge and self.nudge_first:
+            parts.append(f"  💬 {self.nudge}")
         if self.subject:
             ref = f"#{self.ref} " if self.ref is not None else ""
             parts.append(f"  {ref}{self.sender} — {self.subject}")
@@ -73,7 +76,7 @@ class Card:
         parts += [_line(line) for line in self.lines]
         if self.body:
             parts.append(self.body)
-        if self.nudge:
+        if self.nudge and not self.nudge_first:
             parts.append(f"  💬 {self.nudge}")
         if self.actions:
             parts.append("  [" + "] [".join(a.label for a in self.actions) + "]")

@@ -22,6 +22,6 @@ def pick(locale: str) -> str:
     return base if base in LOCALES else DEFAULT_LOCALE
 
 
-def render(text: Text, locale: str, **params: object) -> str:
+def render(text: Text, locale: str, /, **params: object) -> str:
     template = text.get(pick(locale)) or text["en"]
     return template.format(**params) if params else template

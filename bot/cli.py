@@ -1,0 +1,363 @@
+"""The `replyminder` command line (DESIGN.md, "CLI contract").
+
+Every command but `run` takes `--now` to fix the clock. Errors are one line on
+stderr and a non-zero exit, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import sys
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.exc import OperationalError
+
+from bot import app as composition
+from bot.core.clock import Clock, FixedClock, SystemClock
+from bot.core.i18n import LOCALES
+from bot.core.mail import Address
+from bot.core.ports import Mailbox, MailError, SyncPage
+from bot.routing import RoutingError
+from bot.services import act, remind
+from bot.services.views import thread_json
+from bot.settings import SettingsError, load
+from bot.store import db, threads, users
+
+log = logging.getLogger("replyminder")
+
+
+class CliError(Exception):
+    """A problem to report in one line."""
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    try:
+        settings = load(os.environ)
+        _logging(settings.log_level)
+        return int(args.handler(args, settings) or 0)
+    except (
+        CliError,
+        SettingsError,
+        RoutingError,
+        users.UnknownUser,
+        db.DatabaseError,
+        MailError,
+        ValueError,
+    ) as error:
+        message = str(error).strip('"') if isinstance(error, KeyError) else str(error)
+        print(f"replyminder: {message}", file=sys.stderr)
+        return 2 if isinstance(error, (SettingsError, CliError)) else 1
+    except OperationalError as error:
+        print(f"replyminder: {db.describe(error)}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    except Exception as error:  # the contract: one line, never a traceback
+        log.debug("unexpected error", exc_info=True)
+        print(
+            f"replyminder: unexpected error: {error!r} (REPLYMINDER_LOG_LEVEL=DEBUG shows where)",
+            file=sys.stderr,
+        )
+        return 1
+
+
+def _logging(level: str) -> None:
+    logging.basicConfig(
+        level=level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr
+    )
+    logging.getLogger("alembic").setLevel(max(logging.WARNING, logging.getLevelName(level)))
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="replyminder",
+        description="Every work email gets an answer within 24 working hours.",
+        epilog="Settings come from REPLYMINDER_* variables (or .env); see app.json.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for name, help_, handler, build in _COMMANDS:
+        command = sub.add_parser(name, help=help_, description=help_)
+        if name != "run":
+            command.add_argument("--now", type=_instant, help="fix the clock (ISO 8601)")
+        build(command)
+        command.set_defaults(handler=handler)
+    return parser
+
+
+def _instant(text: str) -> datetime:
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not an ISO 8601 time: {text!r}") from None
+    if moment.tzinfo is None:  # a local time means the organisation's zone
+        moment = moment.replace(tzinfo=ZoneInfo(load(os.environ).timezone))
+    return moment
+
+
+def _clock(args: argparse.Namespace) -> Clock:
+    return FixedClock(args.now) if getattr(args, "now", None) else SystemClock()
+
+
+def _app(args: argparse.Namespace, settings: Any, echo: bool = False) -> composition.App:
+    return composition.build(settings, _clock(args), echo=sys.stdout if echo else None)
+
+
+def _print_json(value: object) -> None:
+    print(json.dumps(value, ensure_ascii=False))
+
+
+# ── db upgrade ──────────────────────────────────────────────────────────────
+def _db(args: argparse.Namespace, settings: Any) -> int:
+    store = db.connect(settings.database_url)
+    applied = db.upgrade(store)
+    print("database upgraded" if applied else "database already up to date")
+    return 0
+
+
+def _db_args(command: argparse.ArgumentParser) -> None:
+    command.add_argument("action", choices=["upgrade"], help="what to do")
+
+
+# ── user add ────────────────────────────────────────────────────────────────
+def _user(args: argparse.Namespace, settings: Any) -> int:
+    app = _app(args, settings)
+    mailbox = _mailbox(args)
+    now = app.clock.now()
+    with app.store.unit() as session:
+        if users.user_exists(session, args.email):
+            raise CliError(f"user {args.email} already exists")
+        user = users.add_user(
+            session,
+            Address(args.email, args.name),
+            args.locale or settings.locale,
+            args.timezone or settings.timezone,
+            mailbox,
+            now,
+        )
+        from bot.core.reminders import next_digest
+
+        user.next_digest_at = next_digest(app.calendar(user.timezone), now)
+    print(f"added {args.email} ({mailbox.kind}: {mailbox.locator})")
+    return 0
+
+
+def _mailbox(args: argparse.Namespace) -> Mailbox:
+    email = args.email.strip().lower()
+    if "@" not in email:
+        raise CliError(f"{args.email!r} is not an email address")
+    if args.maildir:
+        path = Path(args.maildir).expanduser().resolve()
+        if not (path / "cur").is_dir() and not (path / "new").is_dir():
+            raise CliError(f"{path} is not a Maildir (no cur/ or new/ inside)")
+        return Mailbox(email, "maildir", str(path))
+    kind = "exchange" if args.exchange else "graph"
+    return Mailbox(email, kind, email)
+
+
+def _user_args(command: argparse.ArgumentParser) -> None:
+    command.add_argument("action", choices=["add"], help="what to do")
+    command.add_argument("email", help="the user's email address")
+    command.add_argument("--name", required=True, help="the user's name, used to sign replies")
+    command.add_argument("--locale", choices=LOCALES, help="language of the bot (default: LOCALE)")
+    command.add_argument("--timezone", help="the user's time zone (default: TIMEZONE)")
+    where = command.add_mutually_exclusive_group(required=True)
+    where.add_argument("--maildir", help="a local Maildir mailbox")
+    where.add_argument("--exchange", action="store_true", help="an Exchange Server mailbox (EWS)")
+    where.add_argument("--graph", action="store_true", help="an Exchange Online mailbox (Graph)")
+
+
+# ── sync, remind, tick ──────────────────────────────────────────────────────
+def _progress(email: str, page: SyncPage) -> None:
+    if page.mails or page.skipped:
+        total = f"/{page.total}" if page.total else ""
+        print(
+            f"  {email} {page.folder}: {page.seen}{total} read, {len(page.mails)} in this page"
+            + (f", {page.skipped} skipped" if page.skipped else ""),
+            file=sys.stderr,
+        )
+
+
+def _sync(args: argparse.Namespace, settings: Any) -> int:
+    app = _app(args, settings)
+    reports = app.sync(app.clock.now(), progress=_progress)
+    for report in reports:
+        outcome = f"error: {report.error}" if report.error else "ok"
+        print(
+            f"{report.email}: {report.new} new, {report.skipped} skipped, "
+            f"{len(report.answered)} answered — {outcome}"
+        )
+    return 1 if reports and all(r.error for r in reports) else 0
+
+
+def _remind(args: argparse.Namespace, settings: Any) -> int:
+    app = _app(args, settings)
+    _show_deliveries(app, app.remind(app.clock.now()), args.json)
+    return 0
+
+
+def _tick(args: argparse.Namespace, settings: Any) -> int:
+    app = _app(args, settings)
+    now = app.clock.now()
+    reports = app.sync(now, progress=_progress)
+    for report in reports:
+        if report.error:
+            print(f"replyminder: {report.email}: {report.error}", file=sys.stderr)
+    _show_deliveries(app, app.remind(now), args.json)
+    return 0
+
+
+def _show_deliveries(
+    app: composition.App, deliveries: list[remind.Delivery], as_json: bool
+) -> None:
+    if not as_json and not deliveries:
+        print("no reminders due")
+    with app.store.session() as session:
+        for delivery in deliveries:
+            if not as_json:
+                print(f"── {delivery.kind} to {delivery.user} ({delivery.channel}) ──")
+                print(delivery.card.as_text() + "\n")
+                continue
+            user = users.user_by_email(session, delivery.user)
+            found = [threads.get(session, i) for i in delivery.thread_ids]
+            shown = [
+                thread_json(session, t, user.locale, user.timezone) for t in found if t is not None
+            ]
+            line: dict[str, object] = {
+                "user": delivery.user,
+                "channel": delivery.channel,
+                "kind": delivery.kind,
+                "thread": None if delivery.kind == "digest" else (shown[0] if shown else None),
+                "text": delivery.card.as_text(),
+            }
+            if delivery.kind == "digest":
+                line["threads"] = shown
+            _print_json(line)
+
+
+def _json_flag(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--json", action="store_true", help="print JSON lines")
+
+
+# ── chat, threads ───────────────────────────────────────────────────────────
+def _chat(args: argparse.Namespace, settings: Any) -> int:
+    app = _app(args, settings)
+    answer = act.act(app.store, app.acting, args.email, args.text, "console", app.clock.now())
+    if not args.json:
+        print(answer.reply)
+        return 0
+    with app.store.session() as session:
+        user = users.user_by_email(session, args.email)
+        thread = threads.get(session, answer.thread_id) if answer.thread_id else None
+        shown = thread_json(session, thread, user.locale, user.timezone) if thread else None
+    _print_json({"reply": answer.reply, "action": answer.action, "thread": shown})
+    return 0
+
+
+def _chat_args(command: argparse.ArgumentParser) -> None:
+    command.add_argument("email", help="the user who writes")
+    command.add_argument("text", help="what they write, e.g. 'snooze #3 2h' or 'hẹn #3 thứ sáu'")
+    _json_flag(command)
+
+
+def _threads(args: argparse.Namespace, settings: Any) -> int:
+    app = _app(args, settings)
+    with app.store.session() as session:
+        user = users.user_by_email(session, args.email)
+        rows = (
+            threads.all_threads(session, user.id)
+            if args.all
+            else threads.open_threads(session, user.id)
+        )
+        shown = [thread_json(session, t, user.locale, user.timezone) for t in rows]
+    if args.json:
+        _print_json(shown)
+        return 0
+    for t in shown:
+        risks = " ⚠ " + ", ".join(r["kind"] for r in t["risks"]) if t["risks"] else ""
+        print(
+            f"#{t['ref']:<4} {t['state']:<9} {t['importance']:<6} due {t['due_at'][:16]}  "
+            f"{t['from']} — {t['subject']}{risks}"
+        )
+    if not shown:
+        print("no threads" if args.all else "no open threads")
+    return 0
+
+
+def _threads_args(command: argparse.ArgumentParser) -> None:
+    command.add_argument("email", help="whose threads")
+    command.add_argument("--all", action="store_true", help="every state, not only open ones")
+    _json_flag(command)
+
+
+# ── status ──────────────────────────────────────────────────────────────────
+def _status(args: argparse.Namespace, settings: Any) -> int:
+    app = _app(args, settings)
+    with app.store.session() as session:
+        rows = users.mailbox_status(session)
+    for email, row in rows:
+        ok = row.last_success_at.isoformat() if row.last_success_at else "never"
+        error = (
+            f" · last error {row.last_error_at:%Y-%m-%d %H:%M}: {row.last_error}"
+            if row.last_error
+            else ""
+        )
+        print(f"{email:<32} {row.kind:<8} last synced {ok}{error}")
+    if not rows:
+        print("no mailboxes yet (add one with: replyminder user add)")
+    return 1 if any(row.last_error for _, row in rows) else 0
+
+
+def _nothing(command: argparse.ArgumentParser) -> None:
+    pass
+
+
+def _demo(args: argparse.Namespace, settings: Any) -> int:
+    from bot.demo import run_demo
+
+    return run_demo(args.now)
+
+
+def _run(args: argparse.Namespace, settings: Any) -> int:
+    from bot import worker
+
+    return worker.run(settings, web=True, loop=True)
+
+
+def _web(args: argparse.Namespace, settings: Any) -> int:
+    from bot import worker
+
+    return worker.run(settings, web=True, loop=False)
+
+
+def _worker(args: argparse.Namespace, settings: Any) -> int:
+    from bot import worker
+
+    return worker.run(settings, web=False, loop=True)
+
+
+_COMMANDS: list[tuple[str, str, Callable[..., int], Callable[[argparse.ArgumentParser], None]]] = [
+    ("db", "apply database migrations", _db, _db_args),
+    ("user", "register a user and their mailbox", _user, _user_args),
+    ("sync", "one pass over every mailbox", _sync, _nothing),
+    ("remind", "one reminder pass; prints what was sent", _remind, _json_flag),
+    ("tick", "sync, then remind", _tick, _json_flag),
+    ("chat", "a user's chat message to the bot; prints the answer", _chat, _chat_args),
+    ("threads", "a user's threads (open ones; --all for every state)", _threads, _threads_args),
+    ("status", "each mailbox with its last successful sync and last error", _status, _nothing),
+    ("run", "the long-running service: sync, reminders and the web server", _run, _nothing),
+    ("web", "the web server alone (chat platforms' endpoints)", _web, _nothing),
+    ("worker", "the sync-and-remind loop alone", _worker, _nothing),
+    ("demo", "the embedded walk-through (no network, no configuration)", _demo, _nothing),
+]
+
+if __name__ == "__main__":
+    raise SystemExit(main())

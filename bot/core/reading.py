@@ -1,0 +1,76 @@
+"""One mail as the triage rules read it: who sent it, and the part of the text that is new.
+
+Built once per mail by `read`, then handed to every rule of `bulk.GATES` and
+`triage.SIGNALS`, so that the quoted history is cut off and the text folded only once.
+A rule is a function from a `Reading` to what it found (`Params`, empty when there is
+nothing to quote) or None when it does not apply.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Final
+
+from bot.core.cues import DEADLINE, Prose, asked_for_day, without_urls
+from bot.core.mail import Mail, Viewer
+
+Params = dict[str, str]
+Rule = Callable[["Reading"], Params | None]
+
+TOP_LIMIT: Final = 4_000  # characters of new text the cues look at
+FOOTER: Final = 1_500  # characters at the end of the new text where a bulk footer sits
+HEAD_LINES: Final = 5  # "the first lines", where urgency words count
+
+# Where the quoted history starts in a reply or a forward (Outlook, Gmail, Apple Mail,
+# Thunderbird, in English and Vietnamese).
+_QUOTED: Final = re.compile(
+    r"^(?:>"
+    r"|-{2,}\s*(?:original message|forwarded message|thư gốc|tin nhắn gốc"
+    r"|tin nhắn được chuyển tiếp)"
+    r"|_{10,}\s*$"
+    r"|on\s[^\n]{0,200}(?:\n[^\n]{0,200})?wrote:"
+    r"|vào\s[^\n]{0,200}(?:\n[^\n]{0,200})?đã viết:"
+    r"|(?:from|từ):[^\n]*\n(?:sent|date|đã gửi|ngày gửi|gửi):"
+    r")",
+    re.IGNORECASE | re.MULTILINE,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    mail: Mail
+    viewer: Viewer
+    now: datetime
+    viewer_email: str
+    sender: str  # the sender's address, "" when unknown
+    head: Prose  # the subject and the first lines of new text
+    top: Prose  # the new text, above any quoted part, URLs blanked
+    footer: Prose  # the end of the new text, where newsletters put "unsubscribe"
+    deadline: str | None  # the deadline the subject or the new text mentions, as written
+
+
+def new_text(text: str) -> str:
+    """The part of a mail body above its quoted history."""
+    quoted = _QUOTED.search(text)
+    return text[: quoted.start()] if quoted else text
+
+
+def read(mail: Mail, viewer: Viewer, now: datetime) -> Reading:
+    fresh = new_text(mail.text)
+    top = Prose.of(without_urls(fresh[:TOP_LIMIT]))
+    lines = [line for line in top.text.splitlines() if line.strip()][:HEAD_LINES]
+    deadline = DEADLINE.find(Prose.of(f"{mail.subject}\n{top.text}")) or asked_for_day(top)
+    return Reading(
+        mail=mail,
+        viewer=viewer,
+        now=now,
+        viewer_email=viewer.email.strip().lower(),
+        sender=mail.sender.email if mail.sender else "",
+        head=Prose.of("\n".join([mail.subject, *lines])),
+        top=top,
+        footer=Prose.of(fresh[-FOOTER:]),
+        deadline=deadline,
+    )

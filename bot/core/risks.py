@@ -1,0 +1,260 @@
+"""Risks: what in an incoming mail could hurt the reader, each with a one-sentence warning.
+
+Ingest calls `assess` on every incoming mail, tracked or not (a phishing mail is
+usually bulk-looking, and is exactly the one to warn about). `DETECTORS` is the table:
+one detector per risk kind, each yielding what it found (a file name, the domain shown
+and the real one…) as the risk's params, and carrying its sentences in both languages,
+keyed by the `why` param when a kind has several. The card shows `describe(risk)`;
+`looks_like_phishing` turns the card's nudge to reply into "do not reply, report it".
+The heavy lifting lives next door: `attachments`, `links`, `domains`, `lures`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Final
+
+from bot.core import attachments, links, lures
+from bot.core.cues import Prose
+from bot.core.domains import BRAND_DOMAINS, BRANDS, imitated, registrable
+from bot.core.i18n import Text, render
+from bot.core.mail import TEXT_LIMIT, Address, Mail, Viewer
+
+
+class RiskKind(StrEnum):
+    UNKNOWN_SENDER_ATTACHMENT = "unknown_sender_attachment"
+    DANGEROUS_ATTACHMENT = "dangerous_attachment"
+    LINK_MISMATCH = "link_mismatch"
+    LOOKALIKE_DOMAIN = "lookalike_domain"
+    CREDENTIAL_REQUEST = "credential_request"
+    FINANCIAL_REQUEST = "financial_request"
+    SPOOFED_DISPLAY_NAME = "spoofed_display_name"
+    AUTH_FAILED = "auth_failed"
+
+
+@dataclass(frozen=True, slots=True)
+class Risk:
+    kind: RiskKind
+    params: tuple[tuple[str, str], ...] = ()
+
+
+Params = dict[str, str]
+
+
+@dataclass(frozen=True, slots=True)
+class Examined:
+    """One mail as the detectors see it."""
+
+    mail: Mail
+    viewer: Viewer
+    sender: Address | None
+    internal: bool  # the sender is at one of the company's domains
+    stranger: bool  # outside the company, and the owner never wrote to them
+    prose: Prose  # subject and text
+
+    @classmethod
+    def of(cls, mail: Mail, viewer: Viewer) -> Examined:
+        sender = mail.sender
+        internal = sender is not None and viewer.is_internal(sender)
+        written = viewer.correspondents.get(sender.email, 0) if sender else 0
+        prose = Prose.of(f"{mail.subject}\n{mail.text[:TEXT_LIMIT]}")
+        return cls(mail, viewer, sender, internal, not internal and written == 0, prose)
+
+
+def _unknown_sender_attachment(seen: Examined) -> Iterator[Params]:
+    files = [a.name for a in seen.mail.attachments if attachments.worth_opening(a)]
+    if seen.stranger and files:
+        more = {"why": "many", "count": str(len(files))} if len(files) > 1 else {}
+        yield {"name": files[0], **more}
+
+
+def _dangerous_attachment(seen: Examined) -> Iterator[Params]:
+    for attachment in seen.mail.attachments:
+        why = attachments.danger(attachment, from_outside=not seen.internal)
+        if why:
+            yield {"why": why, "name": attachment.name}
+
+
+def _link_mismatch(seen: Examined) -> Iterator[Params]:
+    yield from links.mismatches(seen.mail.links)
+
+
+def _lookalike_domain(seen: Examined) -> Iterator[Params]:
+    viewer = seen.viewer
+    protected = sorted(viewer.internal_domains | viewer.known_domains | BRAND_DOMAINS)
+    senders = [a.domain for a in (seen.sender, *seen.mail.reply_to) if a]
+    hosts = {links.host(link.href) for link in seen.mail.links} - {""}
+    for where, domain in [*(("sender", d) for d in senders), *(("link", h) for h in sorted(hosts))]:
+        target = imitated(domain, protected)
+        if target:
+            yield {"why": where, "domain": domain, "target": target}
+
+
+def _credential_request(seen: Examined) -> Iterator[Params]:
+    found = lures.credential_lure(seen.prose, has_links=bool(seen.mail.links))
+    if found:
+        yield {"found": found}
+
+
+def _financial_request(seen: Examined) -> Iterator[Params]:
+    finders = (
+        ("changed", lures.changed_account, True),
+        ("windfall", lures.windfall, not seen.internal),
+        ("payment", lures.payment_ask, seen.stranger),
+    )
+    for why, find, applies in finders:
+        found = find(seen.prose) if applies else None
+        if found:
+            yield {"why": why, "found": found}
+            return
+
+
+_ADDRESS: Final = re.compile(r"[\w.+-]+@([\w-]+(?:\.[\w-]+)+)")
+
+
+def _claimed_names(seen: Examined) -> Iterator[str]:
+    """Names a display name borrows: an address's domain, a brand, the company, the owner."""
+    name = seen.sender.name if seen.sender else ""
+    yield from (registrable(domain) for domain in _ADDRESS.findall(name))
+    for brand in BRANDS:
+        if re.search(rf"(?<!\w)(?:{brand.words})(?!\w)", name, re.IGNORECASE):
+            yield from brand.domains
+    for domain in seen.viewer.internal_domains:
+        if re.search(rf"(?<!\w){re.escape(registrable(domain).split('.')[0])}(?!\w)", name, re.I):
+            yield domain
+    if seen.viewer.name and name.casefold() == seen.viewer.name.casefold():
+        yield seen.viewer.email.rpartition("@")[2]
+
+
+def _spoofed_display_name(seen: Examined) -> Iterator[Params]:
+    if seen.sender is None or seen.internal:
+        return
+    label = registrable(seen.sender.domain).split(".")[0]
+    claimed = {registrable(domain).split(".")[0] for domain in _claimed_names(seen)}
+    if claimed and label not in claimed:
+        yield {"name": seen.sender.name, "domain": seen.sender.domain}
+
+
+_AUTH_RESULT: Final = re.compile(r"(?<!\w)(spf|dkim|dmarc)\s*=\s*(?:fail|softfail)(?!\w)", re.I)
+
+
+def _auth_failed(seen: Examined) -> Iterator[Params]:
+    mail = seen.mail
+    results = f"{mail.header('authentication-results')};{mail.header('arc-authentication-results')}"
+    failed = {check.upper() for check in _AUTH_RESULT.findall(results)}
+    if re.match(r"\s*(?:fail|softfail)\b", mail.header("received-spf"), re.IGNORECASE):
+        failed.add("SPF")
+    if failed:
+        yield {"check": ", ".join(sorted(failed))}
+
+
+@dataclass(frozen=True, slots=True)
+class Detector:
+    kind: RiskKind
+    find: Callable[[Examined], Iterator[Params]]
+    texts: Mapping[str, Text]  # by the `why` param; "" when a kind has one sentence
+    weight: int  # toward `looks_like_phishing`: PHISHING_AT or more is phishing
+
+
+DETECTORS: Final = (
+    Detector(RiskKind.AUTH_FAILED, _auth_failed, {"": {
+        "en": "The sender's address failed the mail server's checks ({check}): "
+              "it may be forged.",
+        "vi": "Địa chỉ người gửi không vượt qua kiểm tra của máy chủ thư ({check}): "
+              "có thể đã bị giả mạo."}}, weight=1),
+    Detector(RiskKind.SPOOFED_DISPLAY_NAME, _spoofed_display_name, {"": {
+        "en": "The sender calls themselves “{name}” but writes from {domain}: "
+              "they are not who they claim to be.",
+        "vi": "Người gửi tự xưng là “{name}” nhưng gửi từ {domain}: "
+              "đây không phải người họ tự nhận."}}, weight=2),
+    Detector(RiskKind.LOOKALIKE_DOMAIN, _lookalike_domain, {
+        "sender": {"en": "The sender's domain {domain} imitates {target}: "
+                         "this email is not from them.",
+                   "vi": "Tên miền người gửi {domain} giả dạng {target}: "
+                         "thư này không phải do họ gửi."},
+        "link": {"en": "A link goes to {domain}, which imitates {target}: do not click it.",
+                 "vi": "Một liên kết dẫn tới {domain}, tên miền giả dạng {target}: đừng bấm vào."}},
+        weight=2),
+    Detector(RiskKind.LINK_MISMATCH, _link_mismatch, {
+        "": {"en": "A link shows “{shown}” but leads to {real}: do not click it.",
+             "vi": "Một liên kết hiển thị “{shown}” nhưng thực ra dẫn tới {real}: đừng bấm vào."},
+        "ip": {"en": "A link leads to a bare IP address ({real}) instead of a named site: "
+                     "do not click it.",
+               "vi": "Một liên kết dẫn tới địa chỉ IP trần ({real}) thay vì tên trang web: "
+                     "đừng bấm vào."}}, weight=2),
+    Detector(RiskKind.CREDENTIAL_REQUEST, _credential_request, {"": {
+        "en": "It asks for a password, a code or an account check (“{found}”): "
+              "do not reply and do not click its links.",
+        "vi": "Thư đòi mật khẩu, mã xác thực hoặc xác minh tài khoản (“{found}”): "
+              "đừng trả lời và đừng bấm vào liên kết trong thư."}}, weight=2),
+    Detector(RiskKind.FINANCIAL_REQUEST, _financial_request, {
+        "changed": {"en": "It says the bank account to pay has changed (“{found}”): "
+                          "confirm by phone with someone you know before paying anything.",
+                    "vi": "Thư báo đổi tài khoản nhận tiền (“{found}”): hãy gọi điện xác nhận "
+                          "với người bạn quen trước khi thanh toán."},
+        "payment": {"en": "It asks for a payment or for bank or card details (“{found}”): "
+                          "check with the sender by phone before you act.",
+                    "vi": "Thư yêu cầu thanh toán hoặc thông tin ngân hàng, thẻ (“{found}”): "
+                          "hãy gọi điện hỏi lại người gửi trước khi làm theo."},
+        "windfall": {"en": "It promises a fortune in return for your help (“{found}”): "
+                           "this is a classic scam, do not answer.",
+                     "vi": "Thư hứa hẹn một khoản tiền lớn để đổi lấy sự giúp đỡ của bạn "
+                           "(“{found}”): đây là chiêu lừa đảo quen thuộc, đừng trả lời."}},
+        weight=1),
+    Detector(RiskKind.DANGEROUS_ATTACHMENT, _dangerous_attachment, {
+        "disguised": {"en": "“{name}” is a program disguised as a document: do not open it.",
+                      "vi": "“{name}” là chương trình giả dạng tài liệu: đừng mở."},
+        "program": {"en": "“{name}” is a program or script that runs when opened: do not open it.",
+                    "vi": "“{name}” là chương trình hoặc script sẽ chạy khi mở: đừng mở."},
+        "disk_image": {"en": "“{name}” is a disk image, a common way to smuggle in programs: "
+                             "do not open it.",
+                       "vi": "“{name}” là tệp ảnh đĩa, cách hay dùng để lén đưa chương trình "
+                             "vào máy: đừng mở."},
+        "macro": {"en": "“{name}” is an Office file with macros, which can run code: "
+                        "open it only if you expected it, and do not enable macros.",
+                  "vi": "“{name}” là tệp Office có macro, có thể chạy mã độc: chỉ mở khi bạn "
+                        "đang chờ tệp này, và đừng bật macro."},
+        "archive": {"en": "“{name}” is an archive from outside the company that can hide a "
+                          "program: open it only if you expected it.",
+                    "vi": "“{name}” là tệp nén từ bên ngoài công ty, có thể giấu chương trình "
+                          "độc hại: chỉ mở khi bạn đang chờ tệp này."}}, weight=2),
+    Detector(RiskKind.UNKNOWN_SENDER_ATTACHMENT, _unknown_sender_attachment, {
+        "": {"en": "Attachment “{name}” from a sender you have never written to: "
+                   "do not open it unless you expected it.",
+             "vi": "Tệp đính kèm “{name}” từ người gửi bạn chưa từng liên lạc: "
+                   "đừng mở nếu bạn không chờ tệp này."},
+        "many": {"en": "{count} attachments (“{name}”…) from a sender you have never written to: "
+                       "do not open them unless you expected them.",
+                 "vi": "{count} tệp đính kèm (“{name}”…) từ người gửi bạn chưa từng liên lạc: "
+                       "đừng mở nếu bạn không chờ các tệp này."}}, weight=1),
+)  # fmt: skip
+
+PHISHING_AT: Final = 2
+MAX_PER_KIND: Final = 3  # a card lists at most this many risks of one kind
+_BY_KIND: Final = {detector.kind: detector for detector in DETECTORS}
+
+
+def assess(mail: Mail, viewer: Viewer) -> tuple[Risk, ...]:
+    """Every risk found in `mail` as read by `viewer`, most telling kinds first."""
+    seen = Examined.of(mail, viewer)
+    found: list[Risk] = []
+    for detector in DETECTORS:
+        for _, params in zip(range(MAX_PER_KIND), detector.find(seen), strict=False):
+            found.append(Risk(detector.kind, tuple(sorted(params.items()))))
+    return tuple(found)
+
+
+def describe(risk: Risk, locale: str) -> str:
+    """One sentence in `locale` saying what was found and what to do."""
+    params = dict(risk.params)
+    texts = _BY_KIND[risk.kind].texts
+    text = texts.get(params.get("why", "")) or texts.get("") or {"en": risk.kind.value}
+    return render(text, locale, **params)
+
+
+def looks_like_phishing(risks: Sequence[Risk]) -> bool:
+    """Enough deception that the card says "do not reply, report it" instead of nudging."""
+    return sum(_BY_KIND[kind].weight for kind in {risk.kind for risk in risks}) >= PHISHING_AT

@@ -1,0 +1,132 @@
+"""Forward suggestions: who should handle this email, and why.
+
+Two sources, each a small rule with its reason: the organisation's routing file
+(teams with their keywords and the sender domains they handle, e.g. invoices and
+payments → accounting) and the user's own history (where they forwarded earlier
+mail from the same sender or on the same subject). A suggestion never names the
+user or the sender.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from bot.core.i18n import Text, render
+from bot.core.mail import Address
+from bot.core.names import short_name
+from bot.core.text import contains_word, unaccent
+
+LIMIT = 3
+TEAM_CODES = frozenset({"keyword", "domain"})  # suggestions that name a team
+
+
+@dataclass(frozen=True, slots=True)
+class Route:
+    """A team (or a person) in the routing file."""
+
+    alias: str
+    name: str
+    email: str
+    keywords: tuple[str, ...] = ()
+    sender_domains: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class PastForward:
+    sender: str
+    subject_key: str
+    to: Address
+
+
+@dataclass(frozen=True, slots=True)
+class Suggestion:
+    to: Address
+    code: str
+    params: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def short_name(self) -> str:
+        """How a button names them: a team by its name, a person by their given name."""
+        if self.code in TEAM_CODES:
+            return self.to.display
+        return short_name(self.to.display) or self.to.email
+
+    def reason(self, locale: str) -> str:
+        return render(REASONS[self.code], locale, **dict(self.params))
+
+
+REASONS: dict[str, Text] = {
+    "sender_history": {
+        "en": "you forwarded {count} email(s) from {sender} to them before",
+        "vi": "bạn đã chuyển {count} email của {sender} cho họ trước đây",
+    },
+    "keyword": {
+        "en": "the email mentions “{keyword}”, which {team} handles",
+        "vi": "email nhắc đến “{keyword}”, thuộc việc của {team}",
+    },
+    "domain": {
+        "en": "{team} handles mail from {domain}",
+        "vi": "{team} phụ trách thư từ {domain}",
+    },
+    "subject_history": {
+        "en": "you forwarded “{subject}” to them before",
+        "vi": "bạn đã chuyển “{subject}” cho họ trước đây",
+    },
+}
+
+
+def suggest(
+    subject: str,
+    text: str,
+    sender: Address,
+    user_email: str,
+    routes: Sequence[Route],
+    history: Sequence[PastForward],
+    subject_key: str,
+) -> tuple[Suggestion, ...]:
+    """Up to three people to forward to, best first, each with its reason."""
+    found = [
+        *_by_sender_history(sender, history),
+        *_by_keyword(f"{subject}\n{text}", routes),
+        *_by_domain(sender, routes),
+        *_by_subject_history(subject_key, history),
+    ]
+    chosen: dict[str, Suggestion] = {}
+    for suggestion in found:
+        email = suggestion.to.email
+        if email not in chosen and email not in (user_email.lower(), sender.email):
+            chosen[email] = suggestion
+    return tuple(chosen.values())[:LIMIT]
+
+
+def _by_sender_history(sender: Address, history: Sequence[PastForward]) -> Iterable[Suggestion]:
+    counts = Counter(p.to for p in history if p.sender == sender.email)
+    for to, count in counts.most_common():
+        params = (("count", str(count)), ("sender", sender.display))
+        yield Suggestion(to, "sender_history", params)
+
+
+def _by_keyword(text: str, routes: Sequence[Route]) -> Iterable[Suggestion]:
+    plain = unaccent(text)  # mail typed without diacritics still matches "hóa đơn"
+    for route in routes:
+        for keyword in route.keywords:
+            if contains_word(plain, unaccent(keyword)):
+                params = (("keyword", keyword), ("team", route.name))
+                yield Suggestion(Address(route.email, route.name), "keyword", params)
+                break
+
+
+def _by_domain(sender: Address, routes: Sequence[Route]) -> Iterable[Suggestion]:
+    for route in routes:
+        for domain in route.sender_domains:
+            if sender.domain == domain or sender.domain.endswith("." + domain):
+                params = (("team", route.name), ("domain", sender.domain))
+                yield Suggestion(Address(route.email, route.name), "domain", params)
+
+
+def _by_subject_history(subject_key: str, history: Sequence[PastForward]) -> Iterable[Suggestion]:
+    for past in history:
+        if subject_key and past.subject_key == subject_key:
+            yield Suggestion(past.to, "subject_history", (("subject", subject_key),))

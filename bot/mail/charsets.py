@@ -1,0 +1,126 @@
+"""Bytes of unknown honesty → text: declared charsets, fallbacks, RFC 2047 headers.
+
+Used by `parse.py` (bodies and headers) and `compose.py` (the subject of a
+forwarded original). Mail lies about its charset often enough that decoding never
+raises: the declared charset is tried first, then utf-8 → windows-1258 → latin-1
+(which cannot fail). Vietnamese arrives in windows-1258 (combining tone marks) and
+NFD from some Mac clients, so every result is normalized to NFC.
+"""
+
+from __future__ import annotations
+
+import binascii
+import codecs
+import itertools
+import re
+import unicodedata
+
+from bot.mail import viscii
+
+_FALLBACKS = ("utf-8", "cp1258", "latin-1")
+# WHATWG's rule: "iso-8859-1" in the wild means windows-1252 (curly quotes in 0x80-0x9F).
+_ALIASES = {"iso-8859-1": "cp1252", "latin1": "cp1252", "latin-1": "cp1252", "iso8859-1": "cp1252"}
+_B64_ALPHABET = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+_B64_JUNK = bytes(set(range(256)) - set(_B64_ALPHABET))
+_ENCODED_WORD = re.compile(r"=\?([^?\s]+)\?([QqBb])\?([^?]*)\?=")
+
+
+def decode_text(data: bytes, charset: str | None, *, final: bool = True) -> str:
+    """`data` as text; `final=False` when `data` was cut short (drops a split last letter)."""
+    declared = _codec(charset)
+    if declared is not None:
+        text = _try(data, declared, final)
+        if text is not None:
+            return unicodedata.normalize("NFC", text)
+        if declared == "utf-8":  # mostly utf-8 with a stray byte: keep the rest readable
+            return unicodedata.normalize("NFC", data.decode("utf-8", "replace"))
+    for fallback in _FALLBACKS:
+        text = _try(data, fallback, final)
+        if text is not None:
+            return unicodedata.normalize("NFC", text)
+    return data.decode("latin-1")  # not reached: latin-1 decodes every byte
+
+
+def _codec(charset: str | None) -> str | None:
+    name = (charset or "").strip().strip("\"'").lower().partition("*")[0]
+    if name in viscii.NAMES:
+        return "viscii"
+    if not name or not name.isascii():  # (8-bit garbage in a charset parameter)
+        return None
+    try:
+        return codecs.lookup(_ALIASES.get(name, name)).name
+    except (LookupError, ValueError):
+        return None
+
+
+def _try(data: bytes, codec: str, final: bool) -> str | None:
+    if codec == "viscii":
+        return viscii.decode(data)
+    try:
+        if final:
+            return data.decode(codec)
+        return codecs.getincrementaldecoder(codec)("strict").decode(data, final=False)
+    except (UnicodeDecodeError, LookupError):  # LookupError: "charset=base64" names no text codec
+        return None
+
+
+def unbase64(data: bytes) -> bytes:
+    """Lenient base64: junk and line breaks ignored, a missing or broken tail tolerated."""
+    cleaned = data.translate(None, _B64_JUNK)
+    extra = len(cleaned) % 4
+    if extra == 1:
+        cleaned = cleaned[:-1]
+    elif extra:
+        cleaned += b"=" * (4 - extra)
+    return binascii.a2b_base64(cleaned)
+
+
+def unescape(value: str, hint: str | None = None) -> str:
+    """A raw header value whose 8-bit bytes were kept as surrogate escapes, as text.
+
+    Raw 8-bit headers carry no charset: utf-8 is tried first, then `hint` (the
+    charset the message's body declares: old Korean or Chinese mail writes its
+    headers in that too), then the usual fallbacks.
+    """
+    if value.isascii():
+        return value
+    data = value.encode("utf-8", "surrogateescape")
+    text = _try(data, "utf-8", True)
+    return unicodedata.normalize("NFC", text) if text is not None else decode_text(data, hint)
+
+
+def decode_header_value(value: str, hint: str | None = None) -> str:
+    """A raw header value (8-bit bytes as surrogate escapes) decoded, unfolded and tidied."""
+    value = unescape(value, hint)
+    if "=?" in value:
+        value = _decode_words(value)
+    return " ".join(value.split())
+
+
+def _decode_words(value: str) -> str:
+    parts: list[str] = []
+    pending: list[tuple[str, bytes]] = []  # adjacent encoded words, decoded together
+    position = 0
+    for match in _ENCODED_WORD.finditer(value):
+        gap = value[position : match.start()]
+        position = match.end()
+        if gap and not (pending and gap.isspace()):  # RFC 2047: spaces between words vanish
+            parts.extend((_decode_run(pending), gap))
+            pending = []
+        pending.append(_word(match))
+    parts.extend((_decode_run(pending), value[position:]))
+    return "".join(parts)
+
+
+def _decode_run(words: list[tuple[str, bytes]]) -> str:
+    # Same-charset neighbours are joined first: senders split multi-byte letters across words.
+    groups = itertools.groupby(words, key=lambda word: word[0])
+    return "".join(decode_text(b"".join(data for _, data in group), cs) for cs, group in groups)
+
+
+def _word(match: re.Match[str]) -> tuple[str, bytes]:
+    charset, encoding, text = match.groups()
+    raw = text.encode("utf-8", "surrogateescape")
+    if encoding in "Bb":
+        return charset, unbase64(raw)
+    return charset, binascii.a2b_qp(raw, header=True)

@@ -1,0 +1,186 @@
+"""How a stored thread moves when mail arrives: open, continue, reopen, close.
+
+A thread is one conversation of one user. Its deadline runs from the first
+message still awaiting the user's reply; a new message from the counterpart
+keeps that deadline while the thread is open and starts a new one once it was
+closed. A reply-all by a third person to the counterpart answers it for the user.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from bot.core import conversation, reminders
+from bot.core.mail import Address, Folder, Mail
+from bot.core.risks import Risk
+from bot.core.suggest import suggest
+from bot.core.text import excerpt
+from bot.core.thread import OPEN_STATES, State
+from bot.core.triage import Importance, Triage
+from bot.store import threads as store
+from bot.store.models import MessageRow, Thread
+
+if TYPE_CHECKING:
+    from bot.services.ingest import Context
+
+REFERENCES_KEPT = 20
+
+
+def new_thread(
+    context: Context,
+    mail: Mail,
+    verdict: Triage,
+    risks: tuple[Risk, ...],
+    language: str,
+) -> Thread:
+    now, sender = context.now, mail.sender or Address("")
+    thread = Thread(
+        user_id=context.user.id,
+        ref=store.take_ref(context.user),
+        subject=mail.subject,
+        subject_key=conversation.subject_key(mail.subject),
+        conversation_id=mail.conversation_id,
+        sender_email=sender.email,
+        sender_name=sender.name,
+        language=language,
+        first_seen_at=now,
+        backfilled=context.backfill,
+        steps_done=[],
+        updated_at=now,
+    )
+    _take_message(thread, mail)
+    _start_cycle(context, thread, mail, verdict, risks)
+    return thread
+
+
+def _take_message(thread: Thread, mail: Mail) -> None:
+    """The thread's latest message from the counterpart: the one a reply answers."""
+    thread.message_id, thread.provider_id = mail.message_id, mail.provider_id
+    thread.references = [*mail.references, mail.message_id][-REFERENCES_KEPT:]
+    thread.excerpt = excerpt(mail.text)
+    thread.reply_to = _reply_to(mail)
+    thread.list_id = list_key(mail)
+
+
+def list_key(mail: Mail) -> str | None:
+    """The list a mail came through ("<team.lists.example.com>" → "team.lists.example.com")."""
+    raw = mail.header("list-id")
+    inner = raw[raw.find("<") + 1 : raw.rfind(">")] if "<" in raw else raw
+    return inner.strip().lower()[:255] or None
+
+
+def _reply_to(mail: Mail) -> str | None:
+    return mail.reply_to[0].email if mail.reply_to else None
+
+
+def _start_cycle(
+    context: Context,
+    thread: Thread,
+    mail: Mail,
+    verdict: Triage,
+    risks: tuple[Risk, ...],
+) -> None:
+    thread.state = State.PENDING if verdict.tracked else State.IGNORED
+    thread.importance = verdict.importance.value
+    thread.reasons = store.dump_reasons(verdict.reasons)
+    thread.risks = store.dump_risks(risks)
+    thread.received_at = mail.received_at
+    thread.due_at = context.cal.add(mail.received_at, context.org.policy.sla_hours)
+    thread.snoozed_until = thread.promised_by = thread.answered_at = None
+    thread.forwarded_to = thread.answered_by = thread.last_reminded_at = None
+    thread.steps_done = []
+    thread.suggestions = _suggestions(context, thread, mail)
+
+
+def _suggestions(context: Context, thread: Thread, mail: Mail) -> list[dict[str, object]]:
+    found = suggest(
+        mail.subject,
+        mail.text,
+        mail.sender or Address(""),
+        context.user.email,
+        context.org.routes,
+        context.history,
+        thread.subject_key,
+    )
+    return [
+        {"to": s.to.email, "name": s.to.name, "code": s.code, "params": dict(s.params)}
+        for s in found
+    ]
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    answered_by: str | None = None
+
+
+def apply_inbound(
+    context: Context,
+    thread: Thread,
+    mail: Mail,
+    verdict: Triage,
+    risks: tuple[Risk, ...],
+) -> Outcome:
+    """A new incoming message in an existing thread."""
+    sender = mail.sender.email if mail.sender else ""
+    counterpart = thread.sender_email
+    third_party = sender not in (counterpart, context.user.email)
+    if third_party and counterpart in {a.email for a in mail.recipients}:
+        if thread.state in OPEN_STATES:
+            close_answered(thread, sender, mail.received_at, context.now)
+            return Outcome(answered_by=sender)
+        return Outcome()
+    if thread.state in OPEN_STATES:
+        _continue(thread, mail, verdict, risks)
+    elif verdict.tracked or thread.state != State.IGNORED:
+        _take_message(thread, mail)
+        _start_cycle(context, thread, mail, verdict, risks)
+    thread.updated_at = context.now
+    return Outcome()
+
+
+def _continue(thread: Thread, mail: Mail, verdict: Triage, risks: tuple[Risk, ...]) -> None:
+    """The counterpart wrote again before being answered: same deadline, latest message."""
+    _take_message(thread, mail)
+    if verdict.importance.rank < Importance(thread.importance).rank:
+        thread.importance = verdict.importance.value
+        thread.reasons = store.dump_reasons(verdict.reasons)
+    known = {r["kind"] for r in thread.risks}
+    thread.risks = [*thread.risks, *(r for r in store.dump_risks(risks) if r["kind"] not in known)]
+
+
+def close_answered(thread: Thread, by: str, at: datetime, now: datetime) -> None:
+    thread.state, thread.answered_by, thread.answered_at = State.ANSWERED, by, at
+    thread.snoozed_until, thread.next_remind_at, thread.updated_at = None, None, now
+
+
+def close_forwarded(thread: Thread, to: str, now: datetime) -> None:
+    thread.state, thread.forwarded_to = State.FORWARDED, to
+    thread.snoozed_until, thread.next_remind_at, thread.updated_at = None, None, now
+
+
+def message_row(
+    context: Context, mail: Mail, thread_id: int | None, own: bool = False
+) -> MessageRow:
+    sender = mail.sender.email if mail.sender else ""
+    first = mail.to[0].email if mail.to else (mail.cc[0].email if mail.cc else "")
+    return MessageRow(
+        user_id=context.user.id,
+        folder=mail.folder.value,
+        message_id=mail.message_id,
+        thread_id=thread_id,
+        provider_id=mail.provider_id,
+        sender_email=sender,
+        counterpart=first if mail.folder is Folder.SENT else sender,
+        in_reply_to=mail.in_reply_to,
+        subject_key=conversation.subject_key(mail.subject),
+        at=(mail.sent_at or mail.received_at) if mail.folder is Folder.SENT else mail.received_at,
+        own=own,
+    )
+
+
+def schedule(thread: Thread, context: Context) -> None:
+    """Set when the reminder pass should next look at this thread."""
+    view = store.view(thread)
+    thread.next_remind_at = reminders.next_check(view, context.cal, context.org.policy)

@@ -1,0 +1,108 @@
+"""The database: one engine per process, units of work, migrations on start.
+
+SQLite (the embedded default) runs in WAL mode with a busy timeout, so the web
+server and the worker can share one file; PostgreSQL serves several workers.
+Migrations run under a PostgreSQL advisory lock so that processes starting
+together apply them once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Connection, Engine, create_engine, event, text
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
+_MIGRATION_LOCK = 7_318_042  # any constant shared by every Replyminder process
+
+
+class DatabaseError(Exception):
+    """The database cannot be used; the message says why in one line."""
+
+
+class Store:
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self._sessions = sessionmaker(engine, expire_on_commit=False)
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    @contextmanager
+    def unit(self) -> Iterator[Session]:
+        """One unit of work: everything inside commits together or not at all."""
+        with self._sessions() as session, session.begin():
+            yield session
+
+    def session(self) -> Session:
+        return self._sessions()
+
+
+def connect(url: str) -> Store:
+    args: dict[str, Any] = {}
+    if url.startswith("sqlite"):
+        args["connect_args"] = {"timeout": 15}
+        _make_parent(url)
+    engine = create_engine(url, pool_pre_ping=not url.startswith("sqlite"), **args)
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", _sqlite_pragmas)
+    return Store(engine)
+
+
+def _make_parent(url: str) -> None:
+    path = url.split("///", 1)[1] if "///" in url else ""
+    if path and path != ":memory:":
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
+
+
+def alembic_config(connection: Connection | None = None) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.attributes["connection"] = connection
+    return config
+
+
+def upgrade(store: Store) -> bool:
+    """Bring the schema to the newest migration; True if anything was applied."""
+    try:
+        with store.engine.begin() as connection:
+            if store.dialect == "postgresql":
+                connection.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _MIGRATION_LOCK})
+            if _current(connection) == _head():
+                return False
+            command.upgrade(alembic_config(connection), "head")
+            return True
+    except OperationalError as error:
+        raise DatabaseError(describe(error)) from None
+
+
+def _current(connection: Connection) -> str | None:
+    return MigrationContext.configure(connection).get_current_revision()
+
+
+def _head() -> str | None:
+    return ScriptDirectory.from_config(alembic_config()).get_current_head()
+
+
+def describe(error: OperationalError) -> str:
+    """One line for an operational database error (locked, unreachable, refused)."""
+    reason = str(error.orig).strip().splitlines()[0] if error.orig else str(error)
+    return f"database unavailable: {reason}"

@@ -1,0 +1,102 @@
+"""The outbox: every outgoing action (a DM, a holding reply, a forward) exactly once.
+
+A row is written with a unique key in the same transaction as the decision to
+send; a worker claims it with a lease, sends, and marks it sent. A crash leaves
+the lease to expire and another worker retries; a second insert of the same key
+is a no-op, so a double click or a race never sends twice.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import or_, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session
+
+from bot.store.models import OutboxRow
+
+MAX_ATTEMPTS = 8
+PENDING, SENDING, SENT, FAILED, DROPPED = "pending", "sending", "sent", "failed", "dropped"
+
+
+def enqueue(
+    session: Session,
+    key: str,
+    kind: str,
+    user_id: int,
+    thread_id: int | None,
+    payload: dict[str, Any],
+    now: datetime,
+) -> OutboxRow:
+    """The row for `key`: a new pending one, or the one already there."""
+    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    session.execute(
+        insert(OutboxRow)
+        .values(
+            key=key,
+            kind=kind,
+            user_id=user_id,
+            thread_id=thread_id,
+            payload=payload,
+            status=PENDING,
+            attempts=0,
+            next_attempt_at=now,
+            created_at=now,
+        )
+        .on_conflict_do_nothing(index_elements=["key"])
+    )
+    row = session.scalar(select(OutboxRow).where(OutboxRow.key == key))
+    assert row is not None
+    return row
+
+
+def claim(
+    session: Session,
+    kind: str,
+    now: datetime,
+    lease: timedelta,
+    limit: int = 200,
+) -> list[OutboxRow]:
+    """Rows of `kind` ready to send (new, due for a retry, or abandoned by a crashed worker)."""
+    ready = (OutboxRow.status == PENDING) & (OutboxRow.next_attempt_at <= now)
+    abandoned = (OutboxRow.status == SENDING) & (OutboxRow.lease_until < now)
+    rows = list(
+        session.scalars(
+            select(OutboxRow)
+            .where(OutboxRow.kind == kind, or_(ready, abandoned))
+            .order_by(OutboxRow.id)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )
+    )
+    for row in rows:
+        row.status, row.lease_until = SENDING, now + lease
+    return rows
+
+
+def sent(row: OutboxRow, now: datetime, delivery_id: str | None = None) -> None:
+    row.status, row.sent_at, row.lease_until, row.error = SENT, now, None, None
+    row.delivery_id = delivery_id
+
+
+def retry_later(row: OutboxRow, now: datetime, error: str) -> None:
+    """Back off exponentially (1, 2, 4 … 60 minutes); give up after MAX_ATTEMPTS."""
+    row.attempts += 1
+    row.error, row.lease_until = error, None
+    if row.attempts >= MAX_ATTEMPTS:
+        row.status = FAILED
+        return
+    row.status = PENDING
+    row.next_attempt_at = now + timedelta(minutes=min(2 ** (row.attempts - 1), 60))
+
+
+def failed(row: OutboxRow, error: str) -> None:
+    row.status, row.error, row.lease_until = FAILED, error, None
+
+
+def dropped(row: OutboxRow, reason: str) -> None:
+    """Not sent because it no longer applies (the thread was answered meanwhile)."""
+    row.status, row.error, row.lease_until = DROPPED, reason, None

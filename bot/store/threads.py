@@ -1,0 +1,273 @@
+"""Threads and the messages that lead to them: the queries ingest and the commands need."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import case, or_, select
+from sqlalchemy.orm import Session
+
+from bot.core.mail import Address
+from bot.core.mail import Address as _Address
+from bot.core.risks import Risk, RiskKind
+from bot.core.suggest import PastForward, Suggestion
+from bot.core.thread import OPEN_STATES, State, ThreadView
+from bot.core.triage import Importance, Reason
+from bot.store.models import Event, ForwardRecord, MessageRow, OutboxRow, SyncState, Thread, User
+
+_IMPORTANCE_ORDER = case(
+    {"urgent": 0, "high": 1, "normal": 2, "low": 3}, value=Thread.importance, else_=4
+)
+
+
+def take_ref(user: User) -> int:
+    ref = user.next_ref
+    user.next_ref = ref + 1
+    return ref
+
+
+def message(session: Session, user_id: int, folder: str, message_id: str) -> MessageRow | None:
+    return session.scalar(
+        select(MessageRow).where(
+            MessageRow.user_id == user_id,
+            MessageRow.folder == folder,
+            MessageRow.message_id == message_id,
+        )
+    )
+
+
+def thread_for_ids(session: Session, user_id: int, ids: Sequence[str]) -> Thread | None:
+    """The thread of the nearest message among `ids` (they come nearest first)."""
+    if not ids:
+        return None
+    rows = session.execute(
+        select(MessageRow.message_id, MessageRow.thread_id).where(
+            MessageRow.user_id == user_id,
+            MessageRow.message_id.in_(ids),
+            MessageRow.thread_id.is_not(None),
+        )
+    ).all()
+    found = dict(rows)
+    for message_id in ids:
+        if message_id in found:
+            return session.get(Thread, found[message_id])
+    return None
+
+
+def thread_by_conversation(session: Session, user_id: int, conversation_id: str) -> Thread | None:
+    return session.scalar(
+        select(Thread)
+        .where(Thread.user_id == user_id, Thread.conversation_id == conversation_id)
+        .order_by(Thread.id.desc())
+        .limit(1)
+    )
+
+
+def thread_by_subject(
+    session: Session,
+    user_id: int,
+    subject_key: str,
+    counterparts: Iterable[str],
+) -> Thread | None:
+    """The latest tracked thread on this subject with one of these people."""
+    if not subject_key:
+        return None
+    return session.scalar(
+        select(Thread)
+        .where(
+            Thread.user_id == user_id,
+            Thread.subject_key == subject_key,
+            Thread.sender_email.in_(list(counterparts)),
+            Thread.state != State.IGNORED,
+        )
+        .order_by(Thread.id.desc())
+        .limit(1)
+    )
+
+
+def sent_answer(
+    session: Session,
+    user_id: int,
+    message_id: str,
+    subject_key: str,
+    sender: str,
+    after: datetime,
+) -> MessageRow | None:
+    """A message the user already sent that answers this one (seen before it, e.g. on a resync)."""
+    answers = [MessageRow.in_reply_to == message_id]
+    if subject_key:
+        answers.append((MessageRow.subject_key == subject_key) & (MessageRow.counterpart == sender))
+    query = select(MessageRow).where(
+        MessageRow.user_id == user_id,
+        MessageRow.folder == "sent",
+        MessageRow.own.is_(False),
+        MessageRow.at >= after,
+        or_(*answers),
+    )
+    return session.scalar(query.limit(1))
+
+
+def by_ref(session: Session, user_id: int, ref: int) -> Thread | None:
+    return session.scalar(select(Thread).where(Thread.user_id == user_id, Thread.ref == ref))
+
+
+def open_threads(session: Session, user_id: int) -> list[Thread]:
+    """The user's open threads, most urgent first (importance, then the nearest deadline)."""
+    return list(
+        session.scalars(
+            select(Thread)
+            .where(Thread.user_id == user_id, Thread.state.in_([s.value for s in OPEN_STATES]))
+            .order_by(_IMPORTANCE_ORDER, Thread.due_at, Thread.id)
+        )
+    )
+
+
+def all_threads(session: Session, user_id: int) -> list[Thread]:
+    return list(
+        session.scalars(
+            select(Thread).where(Thread.user_id == user_id).order_by(Thread.received_at.desc())
+        )
+    )
+
+
+def due_threads(session: Session, now: datetime, limit: int) -> list[Thread]:
+    """Threads whose next reminder check has come, locked against other workers."""
+    return list(
+        session.scalars(
+            select(Thread)
+            .where(Thread.next_remind_at <= now)
+            .order_by(Thread.next_remind_at)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )
+    )
+
+
+def record(
+    session: Session,
+    thread: Thread,
+    actor: str,
+    action: str,
+    now: datetime,
+    platform: str = "",
+    detail: str = "",
+) -> None:
+    session.add(
+        Event(
+            thread_id=thread.id,
+            actor=actor,
+            action=action,
+            detail=detail,
+            platform=platform,
+            at=now,
+        )
+    )
+
+
+def history(session: Session, thread_id: int) -> list[Event]:
+    return list(
+        session.scalars(select(Event).where(Event.thread_id == thread_id).order_by(Event.id))
+    )
+
+
+def dump_reasons(reasons: Iterable[Reason]) -> list[Any]:
+    return [{"code": r.code, "params": dict(r.params)} for r in reasons]
+
+
+def dump_risks(risks: Iterable[Risk]) -> list[Any]:
+    return [{"kind": r.kind.value, "params": dict(r.params)} for r in risks]
+
+
+def load_reasons(raw: Iterable[Any]) -> tuple[Reason, ...]:
+    return tuple(Reason(item["code"], tuple(item["params"].items())) for item in raw)
+
+
+def load_risks(raw: Iterable[Any]) -> tuple[Risk, ...]:
+    return tuple(Risk(RiskKind(item["kind"]), tuple(item["params"].items())) for item in raw)
+
+
+def load_suggestions(raw: Iterable[Any]) -> tuple[Suggestion, ...]:
+    return tuple(
+        Suggestion(_Address(item["to"], item["name"]), item["code"], tuple(item["params"].items()))
+        for item in raw
+    )
+
+
+def view(thread: Thread) -> ThreadView:
+    """The core's picture of a stored thread."""
+    return ThreadView(
+        id=thread.id,
+        ref=thread.ref,
+        subject=thread.subject,
+        sender=Address(thread.sender_email, thread.sender_name),
+        importance=Importance(thread.importance),
+        state=State(thread.state),
+        received_at=thread.received_at,
+        first_seen_at=thread.first_seen_at,
+        due_at=thread.due_at,
+        reasons=load_reasons(thread.reasons),
+        risks=load_risks(thread.risks),
+        suggestions=load_suggestions(thread.suggestions),
+        excerpt=thread.excerpt,
+        language=thread.language,
+        snoozed_until=thread.snoozed_until,
+        promised_by=thread.promised_by,
+        forwarded_to=thread.forwarded_to,
+        last_reminded_at=thread.last_reminded_at,
+        steps_done=frozenset(thread.steps_done),
+        backfilled=thread.backfilled,
+    )
+
+
+def sync_states(session: Session, mailbox_id: int) -> list[SyncState]:
+    return list(session.scalars(select(SyncState).where(SyncState.mailbox_id == mailbox_id)))
+
+
+def save_sync_state(
+    session: Session,
+    mailbox_id: int,
+    folder: str,
+    state: str,
+    now: datetime,
+) -> None:
+    row = session.get(SyncState, (mailbox_id, folder))
+    if row is None:
+        session.add(SyncState(mailbox_id=mailbox_id, folder=folder, state=state, updated_at=now))
+    elif row.state != state:
+        row.state, row.updated_at = state, now
+
+
+def forward_history(session: Session, user_id: int, limit: int = 500) -> list[PastForward]:
+    """The user's latest forwards, for suggestions."""
+    rows = session.scalars(
+        select(ForwardRecord)
+        .where(ForwardRecord.user_id == user_id)
+        .order_by(ForwardRecord.at.desc())
+        .limit(limit)
+    )
+    return [
+        PastForward(r.sender_email, r.subject_key, _Address(r.to_email, r.to_name)) for r in rows
+    ]
+
+
+def bot_acted_since(session: Session, thread_id: int, since: datetime) -> bool:
+    """Whether the bot itself replied or forwarded in this thread at or after `since`."""
+    return (
+        session.scalar(
+            select(OutboxRow.id)
+            .where(
+                OutboxRow.thread_id == thread_id,
+                OutboxRow.kind.in_(["reply", "forward"]),
+                OutboxRow.status == "sent",
+                OutboxRow.sent_at >= since,
+            )
+            .limit(1)
+        )
+        is not None
+    )
+
+
+def get(session: Session, thread_id: int) -> Thread | None:
+    return session.get(Thread, thread_id)

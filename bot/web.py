@@ -1,0 +1,40 @@
+"""The web server: one aiohttp application for every chat platform's endpoint.
+
+`GET /healthz` answers here; the Slack (`POST /slack/events`) and Teams
+(`POST /api/messages`) adapters add their routes when they are configured.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from aiohttp import web
+from sqlalchemy import text
+from sqlalchemy.exc import OperationalError
+
+from bot import app as composition
+
+log = logging.getLogger(__name__)
+APP_KEY = web.AppKey("replyminder", composition.App)
+
+
+def make_web_app(app: composition.App) -> web.Application:
+    server = web.Application()
+    server[APP_KEY] = app
+    server.router.add_get("/healthz", _health)
+    return server
+
+
+async def _health(request: web.Request) -> web.Response:
+    app = request.app[APP_KEY]
+    try:
+        with app.store.engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+    except OperationalError as error:
+        return web.json_response({"ok": False, "database": str(error.orig)}, status=503)
+    return web.json_response({"ok": True, "database": app.store.dialect})
+
+
+def serve(app: composition.App, port: int) -> None:
+    log.info("web server on port %d", port)
+    web.run_app(make_web_app(app), port=port, print=None)

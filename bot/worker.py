@@ -1,0 +1,66 @@
+"""The worker: a loop around `tick(now)`, and `run`, which adds the web server.
+
+A tick syncs the mailboxes whose turn has come (each leased, so several workers
+on PostgreSQL share the work) and then sends the reminders that are due. Tests
+call `tick` directly with a fixed `now`; only this loop waits for real time.
+"""
+
+from __future__ import annotations
+
+import logging
+import signal
+import threading
+from datetime import datetime
+
+from bot import app as composition
+from bot.core.clock import SystemClock
+from bot.settings import Settings
+from bot.web import serve
+
+log = logging.getLogger(__name__)
+
+TICK_SECONDS = 60.0
+
+
+def tick(app: composition.App, now: datetime) -> None:
+    """One round of the service: due mailboxes, then due reminders."""
+    for report in app.sync(now, due_only=True):
+        if report.error:
+            log.warning("sync %s failed: %s", report.email, report.error)
+        elif report.new:
+            log.info("sync %s: %d new", report.email, report.new)
+    for delivery in app.remind(now):
+        log.info("sent %s to %s via %s", delivery.kind, delivery.user, delivery.channel)
+
+
+def loop(app: composition.App, stop: threading.Event) -> None:
+    log.info(
+        "worker started: mail every %d min, reminders every %ds",
+        app.settings.poll_minutes,
+        int(TICK_SECONDS),
+    )
+    while not stop.is_set():
+        try:
+            tick(app, app.clock.now())
+        except Exception:  # a bad round must not end the service; the next one retries
+            log.exception("tick failed")
+        stop.wait(TICK_SECONDS)
+
+
+def run(settings: Settings, *, web: bool, loop: bool) -> int:
+    """`run` (both halves), `web` (the server alone) or `worker` (the loop alone)."""
+    app = composition.build(settings, SystemClock())
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    worker = threading.Thread(target=globals()["loop"], args=(app, stop), daemon=True)
+    if loop:
+        worker.start()
+    try:
+        if web:
+            serve(app, settings.port)
+        else:
+            while not stop.wait(3600):
+                pass
+    finally:
+        stop.set()
+    return 0

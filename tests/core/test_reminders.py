@@ -1,0 +1,179 @@
+"""The reminder policy: which DM a thread deserves and when it is looked at next."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import holidays
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bot.core.calendar import WorkCalendar
+from bot.core.cards import CardKind
+from bot.core.mail import Address
+from bot.core.reminders import Policy, decide, next_check, next_digest
+from bot.core.thread import State, ThreadView
+from bot.core.triage import Importance
+
+TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+CAL = WorkCalendar(TZ, holidays=holidays.country_holidays("VN"))
+POLICY = Policy()
+MONDAY_10 = datetime(2026, 11, 30, 10, 0, tzinfo=TZ)
+
+
+def thread(importance: Importance = Importance.NORMAL, **changes: object) -> ThreadView:
+    received = changes.pop("received_at", MONDAY_10)
+    assert isinstance(received, datetime)
+    base = ThreadView(
+        id=1,
+        ref=1,
+        subject="Báo giá",
+        sender=Address("minh@x.vn", "Phạm Minh"),
+        importance=importance,
+        state=State.PENDING,
+        received_at=received,
+        first_seen_at=received,
+        due_at=CAL.add(received, 24),
+    )
+    return replace(base, **changes)  # type: ignore[arg-type]
+
+
+def at(day: str, hour: int, minute: int = 0) -> datetime:
+    """`at("30/11", 13)`: that day of 2026 at that local time."""
+    d, m = (int(part) for part in day.split("/"))
+    return datetime(2026, m, d, hour, minute, tzinfo=TZ)
+
+
+def test_urgent_is_sent_at_the_first_tick_after_it_is_seen() -> None:
+    """An urgent thread gets a reminder at once."""
+    decision = decide(thread(Importance.URGENT), CAL, POLICY, MONDAY_10 + timedelta(minutes=1))
+    assert decision.send is not None
+    assert ("first", CardKind.REMINDER) == (decision.send.name, decision.send.kind)
+
+
+def test_high_waits_two_working_hours_across_lunch() -> None:
+    """A high thread received at 10:00 is reminded at 13:00 (lunch does not count), not before."""
+    t = thread(Importance.HIGH)
+    assert decide(t, CAL, POLICY, at("30/11", 12, 59)).send is None
+    assert at("30/11", 13) == next_check(t, CAL, POLICY)
+    decision = decide(t, CAL, POLICY, at("30/11", 13))
+    assert decision.send is not None and decision.send.name == "first"
+
+
+def test_normal_is_quiet_until_three_quarters_of_the_sla() -> None:
+    """A normal thread gets no DM before 75% of 24 working hours (18 h: Wed 12:00)."""
+    t = thread()
+    assert at("2/12", 13) == next_check(t, CAL, POLICY)  # 18 wh after Mon 10:00, after lunch
+    assert decide(t, CAL, POLICY, at("2/12", 11)).send is None
+    decision = decide(t, CAL, POLICY, at("2/12", 13))
+    assert decision.send is not None and decision.send.name == "warning"
+
+
+def test_breach_notice_once_overdue() -> None:
+    """Past the deadline the DM is a breach notice, and it covers the earlier warning."""
+    t = thread()
+    decision = decide(t, CAL, POLICY, at("3/12", 10, 5))
+    assert decision.send is not None
+    assert (CardKind.BREACH, {"breach", "warning"}) == (decision.send.kind, set(decision.taken))
+    done = replace(t, steps_done=decision.taken, last_reminded_at=at("3/12", 10, 5))
+    assert decide(done, CAL, POLICY, at("3/12", 11)).send is None
+    assert next_check(done, CAL, POLICY) is None
+
+
+def test_repeats_at_most_every_four_working_hours() -> None:
+    """After the first DM an urgent thread is reminded again 4 working hours later."""
+    t = thread(Importance.URGENT, steps_done=frozenset({"first"}), last_reminded_at=MONDAY_10)
+    assert at("30/11", 15) == next_check(t, CAL, POLICY)
+    decision = decide(t, CAL, POLICY, at("30/11", 15))
+    assert decision.send is not None and decision.send.name == "repeat-1"
+
+
+def test_no_dm_outside_working_hours() -> None:
+    """An urgent mail seen at night waits for the morning."""
+    night = datetime(2026, 11, 30, 22, 0, tzinfo=TZ)
+    t = thread(Importance.URGENT, received_at=night)
+    assert decide(t, CAL, POLICY, night).send is None
+    assert datetime(2026, 12, 1, 8, 0, tzinfo=TZ) == next_check(t, CAL, POLICY)
+
+
+def test_snooze_pauses_and_its_end_brings_what_fell_due() -> None:
+    """A thread snoozed past its deadline wakes with one breach DM that also ends the snooze."""
+    until = at("3/12", 14)
+    t = thread(state=State.SNOOZED, snoozed_until=until)
+    assert decide(t, CAL, POLICY, at("3/12", 11)).send is None  # deadline passed, but snoozed
+    assert until == next_check(t, CAL, POLICY)
+    decision = decide(t, CAL, POLICY, until)
+    assert decision.send is not None and decision.send.kind is CardKind.BREACH
+    assert f"snooze-{until.isoformat()}" in decision.taken
+
+
+def test_holding_reminds_on_the_promised_morning_and_after_the_promise() -> None:
+    """A holding thread: a DM at 08:00 of the promised day, a breach notice once it passed."""
+    promised = CAL.day_end(datetime(2026, 12, 4).date())
+    t = thread(state=State.HOLDING, promised_by=promised)
+    assert datetime(2026, 12, 4, 8, 0, tzinfo=TZ) == next_check(t, CAL, POLICY)
+    morning = decide(t, CAL, POLICY, datetime(2026, 12, 4, 8, 0, tzinfo=TZ))
+    assert morning.send is not None and morning.send.kind is CardKind.PROMISE_DUE
+    later = replace(t, steps_done=morning.taken)
+    passed = decide(later, CAL, POLICY, datetime(2026, 12, 7, 8, 0, tzinfo=TZ))
+    assert passed.send is not None
+    assert ("promise-breach", CardKind.BREACH) == (passed.send.name, passed.send.kind)
+
+
+def test_mail_found_overdue_at_first_sync_goes_to_the_digest() -> None:
+    """A backfilled thread already overdue when first seen gets no breach DM."""
+    old = datetime(2026, 11, 16, 9, 0, tzinfo=TZ)
+    t = thread(received_at=old, first_seen_at=MONDAY_10, backfilled=True)
+    decision = decide(t, CAL, POLICY, MONDAY_10)
+    assert decision.send is not None and decision.send.kind is CardKind.REMINDER  # the warning
+    assert "breach" not in decision.taken
+
+
+def test_closed_threads_are_never_reminded() -> None:
+    """Answered, done, forwarded and ignored threads get nothing."""
+    for state in (State.ANSWERED, State.DONE, State.FORWARDED, State.IGNORED):
+        t = thread(Importance.URGENT, state=state)
+        assert (None, None) == (
+            decide(t, CAL, POLICY, at("3/12", 11)).send,
+            next_check(t, CAL, POLICY),
+        )
+
+
+def test_next_digest_is_the_next_working_morning() -> None:
+    """Digests go out at the start of the next working day (skipping the weekend)."""
+    assert at("30/11", 8) == next_digest(CAL, datetime(2026, 11, 30, 7, 0, tzinfo=TZ))
+    assert at("1/12", 8) == next_digest(CAL, at("30/11", 8))
+    friday_evening = datetime(2026, 12, 4, 18, 0, tzinfo=TZ)
+    assert datetime(2026, 12, 7, 8, 0, tzinfo=TZ) == next_digest(CAL, friday_evening)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    importance=st.sampled_from(list(Importance)),
+    offsets=st.lists(st.integers(min_value=1, max_value=60 * 24 * 6), min_size=1, max_size=12),
+)
+def test_a_step_is_never_sent_twice(importance: Importance, offsets: list[int]) -> None:
+    """Whatever the ticks, each step goes out at most once and only in working hours."""
+    t = thread(importance)
+    sent: list[str] = []
+    for minutes in sorted(offsets):
+        now = MONDAY_10 + timedelta(minutes=minutes)
+        decision = decide(t, CAL, POLICY, now)
+        if decision.send is not None:
+            assert CAL.is_working_time(now)
+            sent.append(decision.send.name)
+            t = replace(t, last_reminded_at=now)
+        t = replace(t, steps_done=t.steps_done | decision.taken)
+    assert len(sent) == len(set(sent))
+
+
+@pytest.mark.parametrize("importance", list(Importance))
+def test_next_check_is_always_working_time(importance: Importance) -> None:
+    """The policy never schedules a look outside working hours."""
+    moment = next_check(
+        thread(importance, received_at=datetime(2026, 11, 28, 23, 0, tzinfo=TZ)), CAL, POLICY
+    )
+    assert moment is not None and CAL.is_working_time(moment)
