@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TextIO
 
+from aiohttp import web
+
 from bot.chat.console import ConsoleChannel
 from bot.core import reminders
 from bot.core.calendar import WorkCalendar
@@ -33,6 +35,8 @@ class App:
     providers: dict[str, MailProvider]
     channels: dict[str, ChatChannel]
     routes: tuple[Route, ...] = ()
+    # Each enabled chat platform adds its endpoints to the web server (bot/web.py).
+    web_routes: list[Callable[[web.Application], None]] = field(default_factory=list)
     owner: str = field(default_factory=lambda: f"{socket.gethostname()}:{id(object())}")
 
     @functools.cached_property

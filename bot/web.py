@@ -19,9 +19,12 @@ APP_KEY = web.AppKey("replyminder", composition.App)
 
 
 def make_web_app(app: composition.App) -> web.Application:
+    """The server with /healthz and the routes of every chat platform the settings enable."""
     server = web.Application()
     server[APP_KEY] = app
     server.router.add_get("/healthz", _health)
+    for attach in app.web_routes:
+        attach(server)
     return server
 
 
