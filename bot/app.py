@@ -61,6 +61,7 @@ class App:
             calendar=self.calendar,
             routes=self.routes,
             lookback=timedelta(days=s.lookback_days),
+            workers=s.sync_workers,
             poll=timedelta(minutes=s.poll_minutes),
         )
 

@@ -45,6 +45,7 @@ class Settings(BaseSettings):
     internal_domains: tuple[str, ...] = Field((), description="the company's mail domains")
     locale: Literal["vi", "en"] = Field("vi", description="default language of the bot")
     poll_minutes: int = Field(5, ge=1, le=60, description="minutes between mail checks")
+    sync_workers: int = Field(4, ge=1, le=64, description="mailboxes synced at the same time")
     lookback_days: int = Field(14, ge=1, le=365, description="how far a first sync looks back")
     high_after_hours: float = Field(2.0, ge=0, description="working hours before a high DM")
     repeat_hours: float = Field(4.0, gt=0, description="working hours between repeat DMs")

@@ -11,6 +11,7 @@ message seen again is recognized by its Message-ID and changes nothing twice.
 from __future__ import annotations
 
 import logging
+from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -49,6 +50,7 @@ class Org:
     routes: Sequence[Route] = ()
     lookback: timedelta = timedelta(days=14)
     poll: timedelta = timedelta(minutes=5)
+    workers: int = 1  # mailboxes synced at once
 
 
 @dataclass
@@ -323,14 +325,19 @@ def sync_all(
     due_only: bool,
     progress: Progress | None = None,
 ) -> list[Report]:
-    """Sync every mailbox this worker can lease; one failing mailbox never stops the others."""
+    """Sync every mailbox this worker can lease; one failing mailbox never stops the others.
+
+    Mailboxes are synced `org.workers` at a time (threads: the work is waiting on mail
+    servers); each provider bounds its own requests per mailbox.
+    """
     with store_.unit() as session:
         claimed = [
             (row.id, row.kind)
             for row in users.claim_mailboxes(session, owner, now, lease, due_only=due_only)
         ]
-    reports = []
-    for mailbox_id, kind in claimed:
+
+    def one(mailbox: tuple[int, str]) -> Report:
+        mailbox_id, kind = mailbox
         provider = providers.get(kind)
         if provider is None:
             report = Report(email=str(mailbox_id), error=f"no {kind} provider is configured")
@@ -338,5 +345,9 @@ def sync_all(
             report = sync_mailbox(store_, provider, mailbox_id, org, now, progress)
         with store_.unit() as session:
             users.release_mailbox(session, mailbox_id, owner, now, now + org.poll, report.error)
-        reports.append(report)
-    return reports
+        return report
+
+    if org.workers <= 1 or len(claimed) <= 1:
+        return [one(mailbox) for mailbox in claimed]
+    with ThreadPoolExecutor(max_workers=org.workers, thread_name_prefix="sync") as pool:
+        return list(pool.map(one, claimed))
