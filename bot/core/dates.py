@@ -216,12 +216,16 @@ def _valid(year: int, month: int, day: int) -> date | None:
         return None
 
 
+RECENT_PAST = timedelta(days=62)  # "27/11" said on 30/11 is a slip, not next November
+
+
 def _numeric(day: str, month: str, year: str | None, today: date) -> date | None:
-    """Day/month[/year]; with no year, this year's or, once past, next year's."""
+    """Day/month[/year]; with no year, the nearest: this year's, or next year's once it
+    lies more than two months back (a date just past is returned as past, to be refused)."""
     if year:
         return _valid(int(year) + (2000 if len(year) == 2 else 0), int(month), int(day))
-    candidates = (_valid(today.year + k, int(month), int(day)) for k in (0, 1))
-    return next((d for d in candidates if d is not None and d >= today), None)
+    candidates = (_valid(today.year + k, int(month), int(day)) for k in (-1, 0, 1))
+    return next((d for d in candidates if d is not None and d >= today - RECENT_PAST), None)
 
 
 def _weekday(m: re.Match[str]) -> int:

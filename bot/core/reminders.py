@@ -17,13 +17,13 @@ when the promise passes.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 
 from bot.core.calendar import WorkCalendar
 from bot.core.cards import CardKind
-from bot.core.risks import looks_like_phishing
+from bot.core.risks import Risk, RiskKind, looks_like_phishing
 from bot.core.thread import State, ThreadView
 from bot.core.triage import Importance
 
@@ -121,6 +121,17 @@ RULES: tuple[Rule, ...] = (
 PHISHING_RULES: tuple[Rule, ...] = (
     Rule("first", CardKind.REMINDER, _PENDING, lambda t, cal, p: t.first_seen_at),
 )
+
+
+# Risky mail that never becomes pending (bulk, spam-like) is still worth a line in the
+# morning digest when it could hurt: phishing, or an attachment that can run code.
+WARN_KINDS = frozenset(
+    {RiskKind.DANGEROUS_ATTACHMENT, RiskKind.LOOKALIKE_DOMAIN, RiskKind.SPOOFED_DISPLAY_NAME}
+)
+
+
+def deserves_warning(risks: Sequence[Risk]) -> bool:
+    return looks_like_phishing(risks) or any(r.kind in WARN_KINDS for r in risks)
 
 
 def candidates(t: ThreadView, cal: WorkCalendar, policy: Policy) -> list[Step]:

@@ -215,7 +215,13 @@ def _locate(directory: Path, key: str) -> Path | None:
 
 def _store_sent(root: Path, message: Outgoing, data: bytes) -> None:
     """Write into .Sent/cur the Maildir way, once per message id (sending twice is a no-op)."""
-    sent = root / ".Sent"
+    try:
+        _write_sent(root / ".Sent", message, data)
+    except OSError as error:  # a full disk, a read-only or broken folder: the user is told
+        raise MailError(f"cannot write to {root / '.Sent'}: {error.strerror or error}") from None
+
+
+def _write_sent(sent: Path, message: Outgoing, data: bytes) -> None:
     for sub in ("cur", "new", "tmp"):
         (sent / sub).mkdir(parents=True, exist_ok=True)
     (sent / "maildirfolder").touch()  # Maildir++ marks its subfolders so

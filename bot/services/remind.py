@@ -22,7 +22,7 @@ from bot.core.calendar import WorkCalendar
 from bot.core.cards import Card, CardKind
 from bot.core.ports import ChatAddress, ChatChannel, ChatError
 from bot.core.present import digest_card, reminder_card
-from bot.core.risks import RiskKind, looks_like_phishing
+from bot.core.risks import looks_like_phishing
 from bot.core.thread import State, ThreadView
 from bot.core.triage import Importance
 from bot.store import outbox, users
@@ -35,12 +35,6 @@ log = logging.getLogger(__name__)
 BATCH = 500
 LEASE = timedelta(minutes=5)
 DIGEST_IMPORTANCE = (Importance.NORMAL.value, Importance.LOW.value)
-# Risky mail that never becomes pending (bulk, spam-like) is still worth a line in
-# the digest when it could hurt: phishing, or an attachment that can run code.
-WARN_KINDS = frozenset(
-    {RiskKind.DANGEROUS_ATTACHMENT, RiskKind.LOOKALIKE_DOMAIN, RiskKind.SPOOFED_DISPLAY_NAME}
-)
-WARNED_STEP = "digest-warning"
 DIGEST_GRACE = timedelta(hours=3)
 
 
@@ -131,22 +125,15 @@ def _plan_digest(session: Session, user: User, setup: Reminding, now: datetime) 
         }
         outbox.enqueue(session, f"digest:{user.id}:{day}", "dm", user.id, None, payload, now)
     for thread in risky:
-        if WARNED_STEP not in thread.steps_done:
-            thread.steps_done = [*thread.steps_done, WARNED_STEP]
+        thread.needs_warning = False
 
 
 def _risky_unwarned(session: Session, user_id: int) -> list[Thread]:
-    ignored = session.scalars(
-        select(Thread)
-        .where(Thread.user_id == user_id, Thread.state == State.IGNORED)
-        .where(Thread.risks != [])
+    return list(
+        session.scalars(
+            select(Thread).where(Thread.user_id == user_id, Thread.needs_warning.is_(True))
+        )
     )
-    return [t for t in ignored if WARNED_STEP not in t.steps_done and _worth_warning(t)]
-
-
-def _worth_warning(thread: Thread) -> bool:
-    risks = store.load_risks(thread.risks)
-    return looks_like_phishing(risks) or any(r.kind in WARN_KINDS for r in risks)
 
 
 def deliver(store_: Store, setup: Reminding, now: datetime) -> list[Delivery]:

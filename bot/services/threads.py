@@ -86,6 +86,7 @@ def _start_cycle(
     thread.importance = verdict.importance.value
     thread.reasons = store.dump_reasons(verdict.reasons)
     thread.risks = store.dump_risks(risks)
+    thread.needs_warning = not verdict.tracked and reminders.deserves_warning(risks)
     thread.received_at = mail.received_at
     thread.due_at = context.cal.add(mail.received_at, context.org.policy.sla_hours)
     thread.snoozed_until = thread.promised_by = thread.answered_at = None

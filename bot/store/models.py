@@ -143,6 +143,8 @@ class Thread(Base):
     reasons: Mapped[list[Any]] = mapped_column(default=list)
     risks: Mapped[list[Any]] = mapped_column(default=list)
     suggestions: Mapped[list[Any]] = mapped_column(default=list)
+    # set aside (bulk, spam-like) yet dangerous: owed a line in the next digest
+    needs_warning: Mapped[bool] = mapped_column(default=False)
     state: Mapped[str] = mapped_column(String(12))
     received_at: Mapped[datetime]
     first_seen_at: Mapped[datetime]

@@ -116,7 +116,7 @@ def release_mailbox(
 
 def correspondents(session: Session, user_id: int) -> dict[str, int]:
     rows = session.execute(select(Contact.email, Contact.written).where(Contact.user_id == user_id))
-    return dict(rows.tuples().all())
+    return dict(rows.all())
 
 
 def count_written(
@@ -141,7 +141,7 @@ def preferences(session: Session, user_id: int) -> dict[str, int]:
     rows = session.execute(
         select(Preference.key, Preference.weight).where(Preference.user_id == user_id)
     )
-    return dict(rows.tuples().all())
+    return dict(rows.all())
 
 
 def set_preference(session: Session, user_id: int, key: str, weight: int, now: datetime) -> None:

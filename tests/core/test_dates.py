@@ -109,7 +109,8 @@ MORE_PHRASES = [
     ("4 December", at(4, 12, 17), False),
     ("4 tháng 12", at(4, 12, 17), False),
     ("ngày 4 tháng 12 năm 2026 lúc 10h", at(4, 12, 10), True),
-    ("4/11", at(4, 11, 17, year=2027), False),  # already past this year: next year's
+    ("4/11", at(4, 11, 17), False),  # just past: returned as past, for the caller to refuse
+    ("4/8", at(4, 8, 17, year=2027), False),  # months back: next year's
     ("30/11", at(30, 11, 17), False),  # today is not past
     ("by friday", at(4, 12, 17), False),
     ("this friday", at(4, 12, 17), False),

@@ -1,0 +1,102 @@
+"""The demo world (two employees, realistic Maildirs) behind the real CLI, on each engine."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from email import message_from_bytes, policy
+from email.message import EmailMessage
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot import demo_world
+from bot.cli import main
+
+LAN, DAVID = demo_world.LAN[1], demo_world.DAVID[1]
+
+
+@dataclass
+class World:
+    root: Path
+    boxes: dict[str, Path]
+    capsys: pytest.CaptureFixture[str]
+
+    def run(self, *args: str, now: str = "2026-11-30T08:00") -> tuple[int, str, str]:
+        """`replyminder ARGS --now NOW`, in this process; (exit code, stdout, stderr)."""
+        self.capsys.readouterr()
+        code = main([*args, "--now", now])
+        out, err = self.capsys.readouterr()
+        return code, out, err
+
+    def json(self, *args: str, now: str = "2026-11-30T08:00") -> Any:
+        code, out, err = self.run(*args, "--json", now=now)
+        assert 0 == code, err
+        return json.loads(out)
+
+    def lines(self, *args: str, now: str) -> list[dict[str, Any]]:
+        code, out, err = self.run(*args, "--json", now=now)
+        assert 0 == code, err
+        return [json.loads(line) for line in out.splitlines() if line.strip()]
+
+    def chat(self, email: str, text: str, now: str = "2026-11-30T08:10") -> dict[str, Any]:
+        result: dict[str, Any] = self.json("chat", email, text, now=now)
+        return result
+
+    def thread(self, email: str, subject: str) -> dict[str, Any]:
+        threads = self.json("threads", email, "--all")
+        return next(t for t in threads if subject in t["subject"])
+
+    def sent(self, email: str) -> list[EmailMessage]:
+        """Every message in the user's .Sent folder, oldest first."""
+        folder = self.boxes[email] / ".Sent" / "cur"
+        files = sorted(folder.iterdir(), key=lambda p: p.stat().st_mtime_ns)
+        return [message_from_bytes(p.read_bytes(), policy=policy.default) for p in files]  # type: ignore[misc]
+
+    def bot_sent(self, email: str) -> list[EmailMessage]:
+        return [m for m in self.sent(email) if m["X-Replyminder"]]
+
+
+@pytest.fixture
+def world(
+    tmp_path: Path,
+    database_url: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> Iterator[World]:
+    """Both employees registered, nothing synced yet (the clock is Monday 30 Nov 2026)."""
+    boxes = demo_world.build(tmp_path / "mail")
+    monkeypatch.setenv("REPLYMINDER_DATABASE_URL", database_url)
+    monkeypatch.setenv("REPLYMINDER_INTERNAL_DOMAINS", demo_world.DOMAIN)
+    monkeypatch.setenv("REPLYMINDER_ROUTING_FILE", str(tmp_path / "mail" / "routing.yaml"))
+    monkeypatch.setenv("REPLYMINDER_LOG_LEVEL", "WARNING")
+    monkeypatch.chdir(tmp_path)  # no stray .env is read
+    w = World(tmp_path, boxes, capsys)
+    for (name, email), locale in ((demo_world.LAN, "vi"), (demo_world.DAVID, "en")):
+        code, _, err = w.run(
+            "user",
+            "add",
+            email,
+            "--name",
+            name,
+            "--locale",
+            locale,
+            "--maildir",
+            str(boxes[email]),
+            now="2026-11-30T07:55",
+        )
+        assert 0 == code, err
+    return w
+
+
+@pytest.fixture
+def synced(world: World) -> World:
+    """The world after the first tick at 08:00."""
+    code, _, err = world.run("tick", now="2026-11-30T08:00")
+    assert 0 == code, err
+    return world
+
+
+Deliver = Callable[..., None]

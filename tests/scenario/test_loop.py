@@ -1,0 +1,152 @@
+"""The core loop through the CLI: sync, triage, threads, reminders (issue 2)."""
+
+from __future__ import annotations
+
+import mailbox
+
+from bot import demo_world
+from tests.scenario.conftest import DAVID, LAN, World
+
+THREAD_FIELDS = {
+    "id", "ref", "subject", "from", "received_at", "importance", "reasons", "state", "due_at",
+    "snoozed_until", "promised_by", "risks", "suggested_forward", "forwarded_to",
+}  # fmt: skip
+
+
+def test_first_tick_tracks_what_awaits_a_reply_and_sets_aside_the_rest(synced: World) -> None:
+    """Personal mail is pending, the newsletter ignored, answered threads answered."""
+    states = {t["subject"]: t["state"] for t in synced.json("threads", LAN, "--all")}
+    assert "pending" == states["KHẨN: Xác nhận đơn hàng PO-2311 trước 15h hôm nay"]
+    assert "ignored" == states["Bản tin Logistics tuần 48: KHẨN cập nhật giá cước"]
+    assert "answered" == states["Lịch họp giao ban tuần sau"]  # Lan's reply is in .Sent
+
+
+def test_threads_json_has_the_contract_fields(synced: World) -> None:
+    """threads --json: an array of threads with every field DESIGN.md fixes."""
+    threads = synced.json("threads", LAN, "--all")
+    assert all(THREAD_FIELDS <= set(t) for t in threads)
+    minh = synced.thread(LAN, "PO-2311")
+    assert ("urgent", "2026-12-02T17:00:00+07:00") == (minh["importance"], minh["due_at"])
+    assert "2026-11-30T07:40:00+07:00" == minh["received_at"]
+
+
+def test_open_threads_only_without_all(synced: World) -> None:
+    """threads without --all lists pending, snoozed and holding threads only."""
+    open_states = {t["state"] for t in synced.json("threads", LAN)}
+    assert open_states <= {"pending", "snoozed", "holding"}
+
+
+def test_reply_all_by_a_colleague_answers_the_thread_and_says_who(synced: World) -> None:
+    """Mai answered James with David in Cc: David's thread is answered by Mai."""
+    james = synced.thread(DAVID, "Shipping schedule")
+    assert ("answered", f"mai@{demo_world.DOMAIN}") == (james["state"], james["answered_by"])
+
+
+def test_risks_are_found_on_every_mail(synced: World) -> None:
+    """The phishing mail carries its findings with a sentence in the user's language."""
+    bank = synced.thread(LAN, "bị khóa")
+    kinds = {r["kind"] for r in bank["risks"]}
+    assert {"credential_request", "lookalike_domain", "link_mismatch"} <= kinds
+    assert all(r["detail"] for r in bank["risks"])
+
+
+def test_reminders_print_json_lines_with_the_contract_shape(world: World) -> None:
+    """tick --json: one line per message sent, urgent and phishing DMs first, then digests."""
+    lines = world.lines("tick", now="2026-11-30T08:00")
+    kinds = [(line["user"], line["kind"]) for line in lines]
+    assert (LAN, "reminder") in kinds and (LAN, "digest") in kinds
+    assert {"user", "channel", "kind", "thread", "text"} <= set(lines[0])
+    assert all(line["channel"] == "console" for line in lines)
+    digest = next(line for line in lines if line["kind"] == "digest")
+    assert digest["thread"] is None and digest["threads"]
+
+
+def test_a_reminder_is_never_sent_twice(synced: World) -> None:
+    """A second pass at the same moment, or a restart, sends nothing again."""
+    assert [] == synced.lines("remind", now="2026-11-30T08:00")
+    assert [] == synced.lines("tick", now="2026-11-30T08:05")
+
+
+def test_no_dm_outside_working_hours(world: World) -> None:
+    """At night mail is read, but nothing is sent until the morning."""
+    assert [] == world.lines("tick", now="2026-11-30T21:00")
+    morning = world.lines("tick", now="2026-12-01T08:00")
+    assert morning
+
+
+def test_an_overdue_thread_gets_a_breach_notice(synced: World) -> None:
+    """Sarah's mail (Fri 14:00) is due Wed 14:00; just after, David gets a breach notice."""
+    lines = synced.lines("remind", now="2026-12-02T14:05")
+    breaches = [line for line in lines if line["kind"] == "breach" and line["user"] == DAVID]
+    assert ["Quotation for 500 units - a few questions"] == [
+        b["thread"]["subject"] for b in breaches
+    ]
+
+
+def test_new_mail_is_picked_up_incrementally_and_a_reply_closes_it(synced: World) -> None:
+    """A new delivery appears at the next tick; the user's reply in Sent closes it."""
+    box = mailbox.Maildir(synced.boxes[LAN], create=False)
+    box.add(
+        mailbox.MaildirMessage(
+            demo_world.render(
+                demo_world.Letter(
+                    demo_world.MINH,
+                    (demo_world.LAN,),
+                    "Mẫu hợp đồng mới",
+                    "Chị xem giúp em mẫu này nhé?",
+                    demo_world.local(30, 9, 0),
+                    "new-1@vinaplast.vn",
+                )
+            )
+        )
+    )
+    synced.run("tick", now="2026-11-30T09:05")
+    assert "pending" == synced.thread(LAN, "Mẫu hợp đồng mới")["state"]
+    box.get_folder("Sent").add(
+        mailbox.MaildirMessage(
+            demo_world.render(
+                demo_world.Letter(
+                    demo_world.LAN,
+                    (demo_world.MINH,),
+                    "Re: Mẫu hợp đồng mới",
+                    "Được em nhé.",
+                    demo_world.local(30, 9, 30),
+                    "re-new-1@saomai.vn",
+                    in_reply_to="new-1@vinaplast.vn",
+                )
+            )
+        )
+    )
+    synced.run("tick", now="2026-11-30T09:35")
+    assert "answered" == synced.thread(LAN, "Mẫu hợp đồng mới")["state"]
+
+
+def test_resync_duplicates_nothing(synced: World) -> None:
+    """Files renamed by a mail client (new → cur, flags) are read again, not tracked twice."""
+    before = synced.json("threads", LAN, "--all")
+    new = synced.boxes[LAN] / "new"
+    for path in list(new.iterdir()):
+        path.rename(synced.boxes[LAN] / "cur" / (path.name + ":2,S"))
+    synced.run("tick", now="2026-11-30T08:30")
+    assert len(before) == len(synced.json("threads", LAN, "--all"))
+
+
+def test_a_malformed_message_is_skipped_and_the_rest_goes_on(world: World) -> None:
+    """A garbage file is skipped with a reason; the mailbox's other mail is still tracked."""
+    (world.boxes[LAN] / "new" / "1700000000.garbage.host").write_bytes(b"\x00\x01 not mail")
+    code, out, _err = world.run("sync", now="2026-11-30T08:00")
+    assert 0 == code
+    assert "1 skipped" in out
+    assert any(t["subject"].startswith("KHẨN") for t in world.json("threads", LAN))
+
+
+def test_a_missing_maildir_is_reported_and_other_mailboxes_go_on(world: World) -> None:
+    """Lan's Maildir vanishes: one clear line for her, David's mail is still synced."""
+    import shutil
+
+    shutil.rmtree(world.boxes[LAN])
+    code, out, _err = world.run("sync", now="2026-11-30T08:00")
+    assert f"{LAN}: 0 new" in out and "error: no Maildir" in out
+    assert f"{DAVID}: " in out and "ok" in out.split(DAVID)[1].splitlines()[0]
+    code, out, _ = world.run("status", now="2026-11-30T08:01")
+    assert 1 == code and "no Maildir" in out

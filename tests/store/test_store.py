@@ -1,0 +1,126 @@
+"""The database: migrations match the models, times stay UTC, leases and the outbox hold."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta, timezone
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import select
+
+from bot.core.mail import Address
+from bot.core.ports import Mailbox
+from bot.store import db, outbox, users
+from bot.store.models import Base, Contact, OutboxRow, User
+
+NOW = datetime(2026, 11, 30, 1, 0, tzinfo=UTC)
+
+
+def test_migrations_and_models_agree(store: db.Store) -> None:
+    """Autogenerate against the migrated database finds nothing to do."""
+    with store.engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        assert [] == compare_metadata(context, Base.metadata)
+
+
+def test_upgrade_twice_is_a_no_op(store: db.Store) -> None:
+    """Every process may run migrations on start; the second run applies nothing."""
+    assert db.upgrade(store) is False
+
+
+def test_times_come_back_aware_in_utc(store: db.Store) -> None:
+    """A time stored from any zone comes back as the same instant, in UTC (SQLite too)."""
+    hanoi = datetime(2026, 11, 30, 8, 0, tzinfo=timezone(timedelta(hours=7)))
+    with store.unit() as session:
+        session.add(User(email="a@x.vn", name="A", locale="vi", timezone="UTC", created_at=hanoi))
+    with store.unit() as session:
+        user = session.scalar(select(User))
+        assert user is not None
+        assert (hanoi, UTC) == (user.created_at, user.created_at.tzinfo)
+
+
+def test_naive_times_are_refused(store: db.Store) -> None:
+    """A naive datetime is a bug waiting to happen: it is refused, not guessed."""
+    with pytest.raises(Exception, match="naive"), store.unit() as session:
+        session.add(User(email="b@x.vn", name="B", locale="vi", timezone="UTC",
+                         created_at=datetime(2026, 1, 1)))  # noqa: DTZ001
+
+
+def _user(store: db.Store, email: str = "lan@x.vn") -> int:
+    with store.unit() as session:
+        user = users.add_user(session, Address(email, "Lan"), "vi", "Asia/Ho_Chi_Minh",
+                              Mailbox(email, "maildir", "/nowhere"), NOW)
+        return user.id
+
+
+def test_outbox_key_is_sent_once(store: db.Store) -> None:
+    """Enqueueing the same key twice gives the same row: a race or a retry cannot double it."""
+    user_id = _user(store)
+    with store.unit() as session:
+        first = outbox.enqueue(session, "remind:1:first", "dm", user_id, None, {"a": 1}, NOW)
+        again = outbox.enqueue(session, "remind:1:first", "dm", user_id, None, {"a": 2}, NOW)
+        assert (first.id, {"a": 1}) == (again.id, again.payload)
+    with store.unit() as session:
+        assert 1 == len(session.scalars(select(OutboxRow)).all())
+
+
+def test_outbox_claims_leases_and_retries(store: db.Store) -> None:
+    """A claimed row is not claimed again until its lease expires; failures back off."""
+    user_id = _user(store)
+    with store.unit() as session:
+        outbox.enqueue(session, "k", "dm", user_id, None, {}, NOW)
+    with store.unit() as session:
+        [row] = outbox.claim(session, "dm", NOW, timedelta(minutes=5))
+    with store.unit() as session:
+        assert [] == outbox.claim(session, "dm", NOW + timedelta(minutes=1), timedelta(minutes=5))
+    with store.unit() as session:
+        [row] = outbox.claim(session, "dm", NOW + timedelta(minutes=6), timedelta(minutes=5))
+        outbox.retry_later(row, NOW + timedelta(minutes=6), "rate limited")
+    with store.unit() as session:
+        assert [] == outbox.claim(session, "dm", NOW + timedelta(minutes=6), timedelta(minutes=5))
+        [row] = outbox.claim(session, "dm", NOW + timedelta(minutes=8), timedelta(minutes=5))
+        assert (2, "rate limited") == (row.attempts + 1, row.error)
+
+
+def test_a_mailbox_is_leased_to_one_worker(store: db.Store) -> None:
+    """Two workers claiming at once get each mailbox once; a crashed worker's lease expires."""
+    _user(store, "a@x.vn")
+    _user(store, "b@x.vn")
+    lease = timedelta(minutes=30)
+    with store.unit() as session:
+        first = users.claim_mailboxes(session, "w1", NOW, lease, due_only=False)
+    with store.unit() as session:
+        second = users.claim_mailboxes(session, "w2", NOW, lease, due_only=False)
+    with store.unit() as session:
+        later = users.claim_mailboxes(session, "w2", NOW + lease * 2, lease, due_only=False)
+    assert (2, 0, 2) == (len(first), len(second), len(later))
+
+
+@pytest.mark.postgres
+def test_skip_locked_lets_concurrent_workers_split_the_work(database_url: str) -> None:
+    """On PostgreSQL, a worker mid-claim does not block another: it skips the locked rows."""
+    if not database_url.startswith("postgresql"):
+        pytest.skip("SKIP LOCKED is a PostgreSQL feature; SQLite runs one worker")
+    store = db.connect(database_url)
+    for email in ("a@x.vn", "b@x.vn", "c@x.vn"):
+        _user(store, email)
+    lease = timedelta(minutes=30)
+    with store.session() as one, one.begin():
+        mine = users.claim_mailboxes(one, "w1", NOW, lease, due_only=False)
+        with store.session() as two, two.begin():
+            theirs = users.claim_mailboxes(two, "w2", NOW, lease, due_only=False)
+    assert (3, 0) == (len(mine), len(theirs))
+    store.engine.dispose()
+
+
+def test_contacts_count_what_the_user_wrote(store: db.Store) -> None:
+    """count_written adds up per address and keeps the in-memory map in step."""
+    user_id = _user(store)
+    known: dict[str, int] = {}
+    with store.unit() as session:
+        users.count_written(session, user_id, known, {"minh@y.vn"}, NOW)
+        users.count_written(session, user_id, known, {"minh@y.vn", "hoa@z.vn"}, NOW)
+    with store.unit() as session:
+        stored = {c.email: c.written for c in session.scalars(select(Contact))}
+    assert ({"minh@y.vn": 2, "hoa@z.vn": 1}, known) == (stored, stored)
