@@ -86,6 +86,8 @@ def _vi_weekday(number: str, words: str, english: str) -> tuple[str, str]:
 # "cuối tuần", "tuần này", "thứ sáu này" before "nay" (today); "ngày mai" before "ngày".
 # fmt: off
 _REWRITES: tuple[tuple[str, str | Callable[[re.Match[str]], str]], ...] = (
+    # "17h" alone is 17:00 in Vietnamese use; nobody snoozes for 13 to 23 hours
+    (r"^(1[3-9]|2[0-3]) ?(?:h|giờ)$", r"\1:00"),
     (r"^(?:in |sau )?(?:nửa tiếng|half an hour)(?: nữa)?$", "in 30 minutes"),
     (r"^(?:in |sau )?(?:một tiếng|an hour|one hour)(?: nữa)?$", "in 60 minutes"),
     (r"^(?:in |sau )?(?:(?P<h>\d+) ?(?:h|hours?|hrs?|tiếng|giờ))? ?"

@@ -142,7 +142,8 @@ def _context(
     viewer = Viewer(
         email=user.email,
         name=user.name,
-        internal_domains=org.internal_domains,
+        # without INTERNAL_DOMAINS, the user's own mail domain is the company's
+        internal_domains=org.internal_domains or frozenset({user.email.rpartition("@")[2]}),
         correspondents=known,
         known_domains=frozenset(e.rpartition("@")[2] for e in known),
         preferences=users.preferences(session, user.id),
