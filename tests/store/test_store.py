@@ -43,14 +43,27 @@ def test_times_come_back_aware_in_utc(store: db.Store) -> None:
 def test_naive_times_are_refused(store: db.Store) -> None:
     """A naive datetime is a bug waiting to happen: it is refused, not guessed."""
     with pytest.raises(Exception, match="naive"), store.unit() as session:
-        session.add(User(email="b@x.vn", name="B", locale="vi", timezone="UTC",
-                         created_at=datetime(2026, 1, 1)))  # noqa: DTZ001
+        session.add(
+            User(
+                email="b@x.vn",
+                name="B",
+                locale="vi",
+                timezone="UTC",
+                created_at=datetime(2026, 1, 1),
+            )
+        )
 
 
 def _user(store: db.Store, email: str = "lan@x.vn") -> int:
     with store.unit() as session:
-        user = users.add_user(session, Address(email, "Lan"), "vi", "Asia/Ho_Chi_Minh",
-                              Mailbox(email, "maildir", "/nowhere"), NOW)
+        user = users.add_user(
+            session,
+            Address(email, "Lan"),
+            "vi",
+            "Asia/Ho_Chi_Minh",
+            Mailbox(email, "maildir", "/nowhere"),
+            NOW,
+        )
         return user.id
 
 
