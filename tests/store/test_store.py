@@ -111,10 +111,9 @@ def test_a_mailbox_is_leased_to_one_worker(store: db.Store) -> None:
 
 
 @pytest.mark.postgres
+@pytest.mark.parametrize("database_url", ["postgres"], indirect=True)
 def test_skip_locked_lets_concurrent_workers_split_the_work(database_url: str) -> None:
     """On PostgreSQL, a worker mid-claim does not block another: it skips the locked rows."""
-    if not database_url.startswith("postgresql"):
-        pytest.skip("SKIP LOCKED is a PostgreSQL feature; SQLite runs one worker")
     store = db.connect(database_url)
     for email in ("a@x.vn", "b@x.vn", "c@x.vn"):
         _user(store, email)
