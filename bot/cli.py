@@ -43,6 +43,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         settings = load(os.environ)
         _logging(settings.log_level)
+        if getattr(args, "now", None) and args.now.tzinfo is None:
+            args.now = args.now.replace(tzinfo=ZoneInfo(settings.timezone))  # the org's local time
         return int(args.handler(args, settings) or 0)
     except (
         CliError,
@@ -95,12 +97,9 @@ def _parser() -> argparse.ArgumentParser:
 
 def _instant(text: str) -> datetime:
     try:
-        moment = datetime.fromisoformat(text)
+        return datetime.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"not an ISO 8601 time: {text!r}") from None
-    if moment.tzinfo is None:  # a local time means the organisation's zone
-        moment = moment.replace(tzinfo=ZoneInfo(load(os.environ).timezone))
-    return moment
 
 
 def _clock(args: argparse.Namespace) -> Clock:
