@@ -25,6 +25,11 @@ from bot.mail.mime import read_head
 
 _NAME_LIMIT = 120  # characters of the original's subject kept in the attachment's file name
 _PLACEHOLDER = "replyminder-original-message-goes-here"
+# Headers are written unfolded (up to RFC 5322's 998): the stdlib's folding of RFC 2047
+# words drops the space between two of them ("PO-2311 trước" → "PO-2311trước", seen with
+# CPython 3.11's policy.default, 2026-11). Bodies are encoded before this applies, so their
+# quoted-printable lines keep 76 characters.
+_UNFOLDED = default.clone(max_line_length=998)
 
 
 def compose_reply(message: Outgoing, date: datetime) -> bytes:
@@ -35,7 +40,7 @@ def compose_reply(message: Outgoing, date: datetime) -> bytes:
     if references := _references(message):
         mail["References"] = " ".join(f"<{reference}>" for reference in references)
     mail.set_content(message.body, charset="utf-8", cte="quoted-printable")
-    return mail.as_bytes()
+    return mail.as_bytes(policy=_UNFOLDED)
 
 
 def compose_forward(message: Outgoing, original: bytes, date: datetime) -> bytes:
@@ -51,7 +56,7 @@ def compose_forward(message: Outgoing, original: bytes, date: datetime) -> bytes
     mail.make_mixed()
     mail.set_boundary(_boundary(message.message_id, original))
     mail.attach(_attachment_part(original))
-    before, _, after = mail.as_bytes().rpartition(_PLACEHOLDER.encode())
+    before, _, after = mail.as_bytes(policy=_UNFOLDED).rpartition(_PLACEHOLDER.encode())
     return before + original + after
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import email
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from email import policy
 from email.message import EmailMessage
 
@@ -131,3 +131,18 @@ def test_forward_keeps_the_original_bytes() -> None:
 def test_forward_is_deterministic() -> None:
     """The same forward composes to the same bytes (the boundary comes from the id)."""
     assert compose_forward(FORWARD, ORIGINAL, DATE) == compose_forward(FORWARD, ORIGINAL, DATE)
+
+
+def test_a_long_vietnamese_subject_keeps_its_spaces() -> None:
+    """The subject reads back exactly, however long (the stdlib's folding lost spaces)."""
+    subject = "Re: KHẨN: Xác nhận đơn hàng PO-2311 trước 15h hôm nay, giao hàng tại kho Bình Dương"
+    message = Outgoing(
+        sender=Address("lan@saomai.vn", "Trần Thị Lan"),
+        to=(Address("minh@x.vn", "Phạm Minh"),),
+        subject=subject,
+        body="Dạ.",
+        message_id="a@saomai.vn",
+        marker="hold:1:2026-12-04",
+    )
+    raw = compose_reply(message, datetime(2026, 11, 30, 8, 0, tzinfo=UTC))
+    assert subject == email.message_from_bytes(raw, policy=policy.default)["Subject"]
