@@ -12,9 +12,19 @@ import re
 from dataclasses import dataclass
 from typing import Final
 
+from bot.core import folded
 from bot.core.i18n import Text
+from bot.core.lures import windfall
 from bot.core.mail import Mail
 from bot.core.reading import Params, Reading, Rule
+from bot.core.senders import (
+    by_address,
+    mass_mailer,
+    no_reply,
+    not_addressed,
+    publisher,
+    scattershot,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,17 +83,35 @@ def _list(reading: Reading) -> Params | None:
 
 
 # A footer only bulk mail carries; read at the end of the new text, so that a colleague's
-# forward of a newsletter (below its quote line) stays personal.
+# forward of a newsletter (below its quote line) stays personal. Besides "unsubscribe",
+# the removal notices of mass mailers ("click here to be removed", "reply with REMOVE in
+# the subject", "to be excluded from future contacts") and subscription boilerplate.
 _UNSUBSCRIBE: Final = re.compile(
-    r"(?<!\w)(?:unsubscribe|opt[- ]out|to stop receiving|manage (?:your )?(?:email )?"
-    r"(?:preferences|subscriptions)|huy dang ky|ngung nhan (?:thu|email|tin)|tu choi nhan)(?!\w)",
+    r"(?<!\w)(?:unsubscribe|opt[- ]?out|to stop receiving|manage (?:your )?(?:email )?"
+    r"(?:preferences|subscriptions)"
+    r"|(?:(?:removed|excluded|deleted|depart) (?:from|of)|(?:get|be|taken) (?:off|out of))"
+    r" (?:\w+ ){0,3}(?:list|lists|database|mailings?|mailer|contacts)"
+    r"|click (?:here )?to be removed|to be removed\W{0,3}(?:click|reply|send|go|visit|e-?mail|http)"
+    r"|(?:request|ask) to be (?:removed|excluded)|remove (?:here|me)\W{0,3}(?:http|:)"
+    r"|leave (?:this|our|the) (?:mailing )?list"
+    r"|(?:remove|delete) (?:yourself|your (?:e-?mail )?(?:address|name))|removal (?:link|requests?)"
+    r"|\W?remove\W? (?:in|as|within) (?:the |your )?(?:subject|body)"
+    r"|(?:no longer|not|don'?t) (?:wish|want|like) to (?:receive|get) (?:\w+ ){0,2}"
+    r"(?:e-?mails?|mailings?|messages|newsletters?|offers|communications?)"
+    r"|opt-?in (?:list|network|database)|one[- ]time mailing"
+    r"|(?:subscription|mailing list) (?:options|preferences|settings|changes)"
+    r"|(?:e-?mail|newsletter) subscriptions?|you(?: are|'re) subscribed"
+    r"|huy dang ky|ngung nhan (?:thu|email|tin)|tu choi nhan)(?!\w)"
+    r"|수신\s?거부|配信(?:停止|解除)|退订",  # "refuse", "stop delivery": Korean, Japanese, Chinese
     re.IGNORECASE,
 )
 
 
 def _newsletter(reading: Reading) -> Params | None:
-    footer = _UNSUBSCRIBE.search(reading.footer.plain)
-    return _found(bool(reading.mail.header("list-unsubscribe")) or footer is not None)
+    if reading.mail.header("list-unsubscribe"):
+        return {}  # said by the header: the footer need not be read
+    footer = folded.search(_UNSUBSCRIBE, " ".join(reading.footer.plain.split()))  # lines wrap
+    return _found(footer is not None)
 
 
 def _bulk(reading: Reading) -> Params | None:
@@ -94,7 +122,8 @@ def _bulk(reading: Reading) -> Params | None:
 _MACHINE_SAYS: Final = re.compile(
     r"(?<!\w)(?:(?:please )?do not reply (?:to )?(?:this|directly)"
     r"|this (?:is an? )?(?:automated|automatic(?:ally generated)?|system[- ]generated)"
-    r" (?:message|e-?mail|notification)"
+    r" (?:message|e-?mail|notification|response|reply)"
+    r"|if you did(?:n't| not) (?:request|ask for|sign up for) (?:this|it)"
     r"|vui long khong tra loi|khong tra loi (?:thu|email) nay|(?:thu|email) (?:nay )?(?:duoc )?"
     r"(?:gui )?tu dong)(?!\w)",
     re.IGNORECASE,
@@ -105,7 +134,9 @@ def _automated(reading: Reading) -> Params | None:
     auto = reading.mail.header("auto-submitted").strip().lower()
     generated = bool(auto) and auto != "no" and not auto.startswith("auto-replied")
     suppress = bool(reading.mail.header("x-auto-response-suppress"))
-    return _found(generated or suppress or _MACHINE_SAYS.search(reading.top.plain) is not None)
+    return _found(
+        generated or suppress or folded.search(_MACHINE_SAYS, reading.top.plain) is not None
+    )
 
 
 _AUTO_REPLY_SUBJECT: Final = re.compile(
@@ -124,32 +155,30 @@ def _auto_reply(reading: Reading) -> Params | None:
     )
 
 
-_NO_REPLY: Final = re.compile(
-    r"^(?:no[-_.]?reply|do[-_.]?not[-_.]?reply|mailer[-_.]daemon|postmaster|bounces?"
-    r"|notifications?|nobody|mailer)(?:[-+_.].*)?$",
-    re.IGNORECASE,
+# Subject tags the law makes advertisers add: "[QC]" or "[ADV]" in Vietnam (Decree
+# 91/2020/ND-CP, art. 8), "(광고)" in Korea, "未承諾広告※" in Japan, "ADV:" in several US states.
+_ADVERTISING: Final = re.compile(
+    r"^\s*(?:[\[(]\s*(?:adv?|qc|quảng cáo|광고|広告)\s*[\])]|adv\s*:|未承諾広告)", re.IGNORECASE
 )
 
 
-def _no_reply(reading: Reading) -> Params | None:
-    local = reading.sender.partition("@")[0]
-    return {"sender": reading.sender} if _NO_REPLY.match(local) else None
+def _advertising(reading: Reading) -> Params | None:
+    found = _ADVERTISING.match(reading.mail.subject)
+    return {"tag": found.group().strip()} if found else None
 
 
-def _not_addressed(reading: Reading) -> Params | None:
-    """Not in To or Cc, from a stranger outside, with no colleague among the recipients."""
-    mail, viewer = reading.mail, reading.viewer
-    if reading.viewer_email in {a.email for a in mail.recipients}:
-        return None
-    known = mail.sender is not None and (
-        viewer.is_internal(mail.sender) or viewer.correspondents.get(reading.sender, 0) > 0
-    )
-    return _found(not known and not any(viewer.is_internal(a) for a in mail.recipients))
+def _scam(reading: Reading) -> Params | None:
+    found = windfall(reading.top)
+    return {"found": found} if found else None
 
 
 GATES: Final = (
     Gate("spam", _spam,
          {"en": "flagged as spam by the mail server", "vi": "bị máy chủ thư đánh dấu là thư rác"},
+         soft=False),
+    Gate("scam", _scam,
+         {"en": "promises a fortune for your help, as advance-fee scams do (“{found}”)",
+          "vi": "hứa hẹn món tiền lớn để đổi lấy sự giúp đỡ, kiểu lừa đảo ứng trước (“{found}”)"},
          soft=False),
     Gate("own", _own, {"en": "sent by you", "vi": "do chính bạn gửi"}, soft=False),
     Gate("list", _list,
@@ -157,16 +186,32 @@ GATES: Final = (
     Gate("newsletter", _newsletter,
          {"en": "a newsletter (it has an unsubscribe link)",
           "vi": "thư bản tin (có liên kết hủy đăng ký)"}),
+    Gate("advertising", _advertising,
+         {"en": "marked as an advertisement in its subject ({tag})",
+          "vi": "được ghi là quảng cáo trong tiêu đề ({tag})"}),
+    Gate("mass_mailer", mass_mailer,
+         {"en": "sent by a mass-mailing system (its bounces go to {address})",
+          "vi": "do hệ thống gửi thư hàng loạt gửi đi (thư báo lỗi về {address})"}),
     Gate("bulk", _bulk, {"en": "sent as bulk mail", "vi": "thư gửi hàng loạt"}),
     Gate("auto_reply", _auto_reply,
          {"en": "an automatic reply (such as out of office)",
           "vi": "thư trả lời tự động (chẳng hạn báo vắng mặt)"}),
     Gate("automated", _automated,
          {"en": "sent automatically by a system", "vi": "thư do hệ thống tự động gửi"}),
-    Gate("no_reply", _no_reply,
+    Gate("no_reply", no_reply,
          {"en": "from an address that takes no replies ({sender})",
           "vi": "từ địa chỉ không nhận thư trả lời ({sender})"}),
-    Gate("not_addressed", _not_addressed,
+    Gate("by_address", by_address,
+         {"en": "its subject calls you by your email address, as mass mailings do",
+          "vi": "tiêu đề gọi bạn bằng địa chỉ email, kiểu thư gửi hàng loạt"}),
+    Gate("scattershot", scattershot,
+         {"en": "a stranger's mail to {count} people at unrelated addresses, as spam is sent",
+          "vi": "thư của người lạ gửi cho {count} người ở các địa chỉ không liên quan, "
+                "kiểu thư rác"}),
+    Gate("publisher", publisher,
+         {"en": "from a publishing address ({sender}), not a person",
+          "vi": "từ địa chỉ phát hành tin ({sender}), không phải một người"}),
+    Gate("not_addressed", not_addressed,
          {"en": "you are not among its recipients and the sender is a stranger, as in bulk mail",
           "vi": "bạn không có tên trong danh sách người nhận và người gửi lạ, "
                 "như thư gửi hàng loạt"}),

@@ -5,7 +5,10 @@ domain ("www.vietcombank.com.vn", "https://paypal.com/login"); "click here" says
 nothing, so nothing can mismatch. Redirects are followed through their query string
 (Outlook Safe Links, Google, trackers that carry the target as `?url=…`), so a link
 that ends where its text says is fine even when it passes through a tracker, and one
-that ends elsewhere is not. A link straight to a bare IP address is always suspect.
+that ends elsewhere is not. A link straight to a bare IP address, one with a user
+name before its host ("http://paypal.com@evil.ru/"), or to a sign-in page inside a
+website's plugin files is always suspect, and so is an address written in disguise in
+the text ("hxxp://", "evil[.]com") for the reader to retype.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from collections.abc import Iterator, Sequence
 from typing import Final
 from urllib.parse import parse_qsl, urlsplit
 
+from bot.core import folded
 from bot.core.domains import is_ip, registrable
 from bot.core.mail import Link
 
@@ -71,28 +75,80 @@ def _dressed_as(href: str) -> str | None:
     return shown_host(user) if "." in user else None
 
 
-def _judge(link: Link) -> dict[str, str] | None:
+# A sign-in page inside a website's theme or plugin files: the home of phishing kits on
+# hacked WordPress sites ("…/wp-content/themes/x/signin.php"); WordPress's own login is
+# /wp-login.php, never in there.
+_KIT_PAGE: Final = re.compile(
+    r"/wp-(?:content|admin|includes)/\S*?(?:sign-?in|log-?[io]n|auth|verif|account|secure)"
+    r"\w*\.(?:php|html?|aspx?)",
+    re.IGNORECASE,
+)
+
+
+def _hidden(link: Link, real: str, shown: str | None) -> dict[str, str] | None:
+    """A link that hides where it goes: a bare IP, a user name before "@", a kit page."""
+    parts = urlsplit(link.href.strip())
+    if is_ip(real) and real != shown and real not in link.text:  # a shown IP hides nothing
+        return {"why": "ip", "real": real}
+    if "@" in parts.netloc and shown is None:  # "http://user@evil.com/": the user part misleads
+        return {"why": "userinfo", "real": real}
+    if _KIT_PAGE.search(parts.path):
+        return {"why": "kit", "real": real}
+    return None
+
+
+def _judge(link: Link, own: str, protected: frozenset[str]) -> dict[str, str] | None:
     href = link.href.strip()
     if not re.match(r"https?://", href, re.IGNORECASE):
         return None
     real, shown = host(href), shown_host(link.text) or _dressed_as(href)
-    if is_ip(real) and real != shown:
-        return {"why": "ip", "real": real}
-    if shown is None:
-        return None
+    hidden = _hidden(link, real, shown)
+    if hidden or shown is None:
+        return hidden
     for leaf in map(host, destinations(href)):
         domain = registrable(leaf)
         if leaf and domain != registrable(shown) and domain not in OPAQUE_REDIRECTORS:
-            return {"shown": shown, "real": leaf}
+            tracked = domain == own and registrable(shown) not in protected
+            return None if tracked else {"shown": shown, "real": leaf}
     return None
 
 
-def mismatches(links: Sequence[Link]) -> Iterator[dict[str, str]]:
-    """What each deceptive link shows and where it really goes, once per pair."""
+# Addresses written so that no filter sees a link: "hxxp://", "evil[.]com", "h t t p s : / /",
+# "secure-login dot net". Mail clients do not link them: the reader is meant to retype them.
+_DISGUISED: Final = re.compile(
+    r"(?<![\w.])(?:hxxps?|h\s+t\s+t\s+p(?:\s+s)?\s*:\s*/\s*/)\s*\S+"
+    r"|(?<![\w.])[a-z0-9-]+(?:\.[a-z0-9-]+)*(?:\[\.\]|\(\.\)|\{\.\}|\[dot\]|\(dot\))"
+    r"[a-z0-9-]+\S*"
+    r"|(?<![\w.@])[a-z0-9]+-[a-z0-9-]+ dot (?:com|net|org|info|biz|ru|cn|tk|top|xyz|vn)(?!\w)",
+    re.IGNORECASE,
+)
+
+
+_DISGUISE_MARKS: Final = ("hxxp", "[.]", "(.)", "{.}", "[dot]", "(dot)", " dot ", "h t t p")
+
+
+def disguised(text: str) -> str | None:
+    """The first web address the text writes in disguise, as written."""
+    lower = text.lower()
+    if not any(mark in lower for mark in _DISGUISE_MARKS):
+        return None  # a substring scan spares most mail the costly pattern
+    found = folded.search(_DISGUISED, text)
+    return " ".join(found.group().split())[:80] if found else None
+
+
+def mismatches(
+    links: Sequence[Link], own: str = "", protected: frozenset[str] = frozenset()
+) -> Iterator[dict[str, str]]:
+    """What each deceptive link shows and where it really goes, once per pair.
+
+    `own` is the sender's registrable domain: a newsletter's links go through its own click
+    tracker ("dilbert.com" shown, "ummail4.unitedmedia.com" reached from unitedmedia.com),
+    which is no deception unless the text shows a `protected` domain (a bank, the company).
+    """
     seen: set[tuple[tuple[str, str], ...]] = set()
     for link in links:
         try:
-            found = _judge(link)
+            found = _judge(link, own, protected)
         except ValueError:  # a malformed URL (bad IPv6 brackets, port) is not a site at all
             continue
         key = tuple(sorted(found.items())) if found else ()

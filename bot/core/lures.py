@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from typing import Final
 
+from bot.core import folded
 from bot.core.cues import REQUEST, Prose, sentences
 from bot.core.language import plain
 
@@ -60,7 +61,7 @@ _BY_REPLY: Final = re.compile(r"send|reply|gui|cung cap", re.IGNORECASE)
 
 def _asserted(pattern: re.Pattern[str], sentence: Prose) -> str | None:
     """The first match that no negation just before it cancels, quoted as written."""
-    for found in pattern.finditer(sentence.plain):
+    for found in folded.finditer(pattern, sentence.plain):
         before = sentence.text[max(0, found.start() - _LOOK_BACK) : found.start()]
         if not _NEGATION.search(before):
             return quote(sentence.text[found.start() : found.end()])
@@ -75,7 +76,7 @@ def quote(text: str, limit: int = QUOTE_LIMIT) -> str:
 
 def credential_lure(prose: Prose, has_links: bool) -> str | None:
     """A request to hand over a password or OTP, to verify an account, or a login threat."""
-    for sentence in sentences(prose):
+    for sentence in sentences(prose, _GIVE_SECRET, *([_VERIFY] if has_links else [])):
         handed = _asserted(_GIVE_SECRET, sentence)
         if handed and (has_links or _BY_REPLY.match(plain(handed))):
             return handed
@@ -109,22 +110,38 @@ _ASKED: Final = _pattern(
     r"|xac nhan)(?!\w)|your|cua (?:ban|anh|chi|quy khach|quy cong ty)"
 )
 _WINDFALL: Final = _pattern(
-    r"(?:million|billion)\s+(?:united states |us |u\.s\. )?(?:dollars|usd|euros?|pounds)"
-    r"|\$\s?\d{1,3}(?:,\d{3}){2,}|beneficiary|next of kin|foreign (?:bank )?account"
-    r"|(?:claim|release) (?:of )?(?:this|the) (?:money|funds?|sum)|risk[- ]free|100% safe"
-    r"|confidential (?:transaction|business)|money transfer"
+    r"(?P<fortune>(?:million|billion)s?\s+(?:of\s+)?(?:united states? |us |u\.s\. )?"
+    r"(?:dollars|usd|euros?|pounds)|\$\s?\d{1,3}(?:,\d{3}){2,}"
+    r"|\$\s?\d+(?:\.\d+)?\s?m(?:illion)?)"
+    r"|(?P<heir>beneficiary|next of kin|widow of|late (?:husband|father|president|client))"
+    r"|(?P<abroad>foreign (?:bank )?account|(?:foreign|overseas) partner)"
+    r"|(?P<claim>(?:claim|release) (?:of )?(?:this|the) (?:money|funds?|sum)"
+    r"|(?:deposited|lodged) (?:\w+ ){0,3}(?:with|in) a (?:security|finance|private)"
+    r" (?:company|firm))"
+    r"|(?P<share>\d{1,2}\s?(?:%|percent) of (?:the|this) (?:total )?(?:funds?|sum|money|amount))"
+    r"|(?P<safe>risk[- ]free|100% safe)"
+    r"|(?P<secret>confidential (?:transaction|business)|utmost (?:confidentiality|secrecy)"
+    r"|strictest confidence)"
+    r"|(?P<transfer>money transfer|transfer (?:of )?(?:the|this) (?:funds?|sum))"
 )
-WINDFALL_CUES: Final = 2  # distinct promises of easy money that make a scam
+WINDFALL_CUES: Final = 2  # kinds of promises of easy money that make a scam
+# A word each kind of `_WINDFALL` cue cannot do without, in the same order.
+_KIND_WORDS: Final = (
+    ("million", "billion", "$"), ("beneficiary", "kin", "widow", "late "),
+    ("foreign", "overseas"), ("claim", "release", "deposited", "lodged"), ("%", "percent"),
+    ("risk", "safe"), ("confidential", "utmost", "strictest"), ("transfer",),
+)  # fmt: skip
 
 
 def changed_account(prose: Prose) -> str | None:
     """A notice that bank details or the account to pay have changed."""
-    return next(filter(None, (_asserted(_CHANGED_ACCOUNT, s) for s in sentences(prose))), None)
+    found = (_asserted(_CHANGED_ACCOUNT, s) for s in sentences(prose, _CHANGED_ACCOUNT))
+    return next(filter(None, found), None)
 
 
 def payment_ask(prose: Prose) -> str | None:
     """A sentence asking you to pay or to give bank or card details."""
-    for sentence in sentences(prose):
+    for sentence in sentences(prose, _PAYMENT):
         found = _asserted(_PAYMENT, sentence)
         if found and (REQUEST.find(sentence) or _ASKED.search(sentence.plain)):
             return found
@@ -132,9 +149,14 @@ def payment_ask(prose: Prose) -> str | None:
 
 
 def windfall(prose: Prose) -> str | None:
-    """Promises of a fortune to transfer: the advance-fee scam."""
-    found = {" ".join(m.group().lower().split()) for m in _WINDFALL.finditer(prose.plain)}
-    first = _WINDFALL.search(prose.plain)
-    if first is None or len(found) < WINDFALL_CUES:
+    """Promises of a fortune to transfer: the advance-fee scam.
+
+    Cues count by kind: two sums of money are one cue (a sales report is full of them).
+    """
+    lower = prose.plain.lower()
+    if sum(any(word in lower for word in words) for words in _KIND_WORDS) < WINDFALL_CUES:
+        return None  # a substring scan rules out most mail far quicker than the pattern
+    found = list(folded.finditer(_WINDFALL, prose.plain))  # one pass: the first is search's
+    if len({cue.lastgroup for cue in found}) < WINDFALL_CUES:
         return None
-    return quote(prose.text[first.start() : first.end()])
+    return quote(prose.text[found[0].start() : found[0].end()])

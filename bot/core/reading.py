@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Final
 
+from bot.core.conversation import continues
 from bot.core.cues import DEADLINE, Prose, asked_for_day, without_urls
 from bot.core.mail import Mail, Viewer
 
@@ -48,7 +49,7 @@ class Reading:
     sender: str  # the sender's address, "" when unknown
     head: Prose  # the subject and the first lines of new text
     top: Prose  # the new text, above any quoted part, URLs blanked
-    footer: Prose  # the end of the new text, where newsletters put "unsubscribe"
+    footer: Prose  # the end of the new text, where newsletters put "unsubscribe" (see `_footer`)
     deadline: str | None  # the deadline the subject or the new text mentions, as written
 
 
@@ -58,11 +59,25 @@ def new_text(text: str) -> str:
     return text[: quoted.start()] if quoted else text
 
 
+# Quote marks that newsletters and spam also print: ">" lines and underscore rulers.
+_AMBIGUOUS: Final = re.compile(r">|_")
+
+
+def _footer(mail: Mail, fresh: str) -> Prose:
+    """The end of the new text; of the whole text when the cut was only an ambiguous mark
+    (a ">" line, a ruler) in a mail that is no reply or forward: then it was no quote."""
+    cut = mail.text[len(fresh) : len(fresh) + 1]
+    whole = bool(cut) and _AMBIGUOUS.match(cut) is not None and not continues(mail)
+    return Prose.of((mail.text if whole else fresh)[-FOOTER:])
+
+
 def read(mail: Mail, viewer: Viewer, now: datetime) -> Reading:
     fresh = new_text(mail.text)
     top = Prose.of(without_urls(fresh[:TOP_LIMIT]))
     lines = [line for line in top.text.splitlines() if line.strip()][:HEAD_LINES]
-    deadline = DEADLINE.find(Prose.of(f"{mail.subject}\n{top.text}")) or asked_for_day(top)
+    subject = Prose.of(mail.subject)  # joined to `top` as is: NFC already, same plain letters
+    both = Prose(f"{subject.text}\n{top.text}", f"{subject.plain}\n{top.plain}")
+    deadline = DEADLINE.find(both) or asked_for_day(top)
     return Reading(
         mail=mail,
         viewer=viewer,
@@ -71,6 +86,6 @@ def read(mail: Mail, viewer: Viewer, now: datetime) -> Reading:
         sender=mail.sender.email if mail.sender else "",
         head=Prose.of("\n".join([mail.subject, *lines])),
         top=top,
-        footer=Prose.of(fresh[-FOOTER:]),
+        footer=_footer(mail, fresh),
         deadline=deadline,
     )

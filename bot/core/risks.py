@@ -79,12 +79,20 @@ def _dangerous_attachment(seen: Examined) -> Iterator[Params]:
 
 
 def _link_mismatch(seen: Examined) -> Iterator[Params]:
-    yield from links.mismatches(seen.mail.links)
+    own = registrable(seen.sender.domain) if seen.sender else ""
+    yield from links.mismatches(seen.mail.links, own, _protected(seen.viewer))
+    written = links.disguised(seen.mail.text)
+    if written:
+        yield {"why": "disguised", "shown": written}
+
+
+def _protected(viewer: Viewer) -> frozenset[str]:
+    """Domains worth imitating: the company's, the owner's correspondents', the brands'."""
+    return viewer.internal_domains | viewer.known_domains | BRAND_DOMAINS
 
 
 def _lookalike_domain(seen: Examined) -> Iterator[Params]:
-    viewer = seen.viewer
-    protected = sorted(viewer.internal_domains | viewer.known_domains | BRAND_DOMAINS)
+    protected = sorted(_protected(seen.viewer))
     senders = [a.domain for a in (seen.sender, *seen.mail.reply_to) if a]
     hosts = {links.host(link.href) for link in seen.mail.links} - {""}
     for where, domain in [*(("sender", d) for d in senders), *(("link", h) for h in sorted(hosts))]:
@@ -94,16 +102,34 @@ def _lookalike_domain(seen: Examined) -> Iterator[Params]:
 
 
 def _credential_request(seen: Examined) -> Iterator[Params]:
-    found = lures.credential_lure(seen.prose, has_links=bool(seen.mail.links))
+    # Links to the sender's own site are its login page, not a trap (a list's password
+    # reminder, a shop's "sign in to see your order"); a lure sends you elsewhere.
+    # Unless that site itself imitates another ("vietcombank-secure.com").
+    own = registrable(seen.sender.domain) if seen.sender else ""
+    if own and imitated(own, _protected(seen.viewer)):
+        own = ""
+    away = any(registrable(links.host(link.href)) not in (own, "") for link in seen.mail.links)
+    found = lures.credential_lure(seen.prose, has_links=away)
     if found:
         yield {"found": found}
+
+
+def _to_many(mail: Mail) -> bool:
+    """Sent through a mailing list or as bulk mail, as its headers say."""
+    precedence = mail.header("precedence").strip().lower()
+    return bool(mail.header("list-id") or mail.header("list-post")) or precedence in (
+        "bulk",
+        "list",
+    )
 
 
 def _financial_request(seen: Examined) -> Iterator[Params]:
     finders = (
         ("changed", lures.changed_account, True),
         ("windfall", lures.windfall, not seen.internal),
-        ("payment", lures.payment_ask, seen.stranger),
+        # A list post or a bulk mailing asks everyone, not you ("send your card number to
+        # order the book"): only a stranger's mail to you is a payment request.
+        ("payment", lures.payment_ask, seen.stranger and not _to_many(seen.mail)),
     )
     for why, find, applies in finders:
         found = find(seen.prose) if applies else None
@@ -184,7 +210,19 @@ DETECTORS: Final = (
         "ip": {"en": "A link leads to a bare IP address ({real}) instead of a named site: "
                      "do not click it.",
                "vi": "Một liên kết dẫn tới địa chỉ IP trần ({real}) thay vì tên trang web: "
-                     "đừng bấm vào."}}, weight=2),
+                     "đừng bấm vào."},
+        "userinfo": {"en": "A link hides its real destination, {real}, behind a user name "
+                           "written before an “@”: do not click it.",
+                     "vi": "Một liên kết giấu đích thật {real} sau một tên người dùng đặt "
+                           "trước dấu “@”: đừng bấm vào."},
+        "kit": {"en": "A link leads to a sign-in page hidden in the files of another website "
+                      "({real}), as phishing kits are: do not click it.",
+                "vi": "Một liên kết dẫn tới trang đăng nhập giấu trong tệp của một trang web "
+                      "khác ({real}), kiểu bộ công cụ lừa đảo: đừng bấm vào."},
+        "disguised": {"en": "The email writes a web address in disguise (“{shown}”) so that "
+                            "filters miss it: do not type it into your browser.",
+                      "vi": "Thư viết một địa chỉ web dưới dạng ngụy trang (“{shown}”) để qua "
+                            "mặt bộ lọc: đừng gõ địa chỉ này vào trình duyệt."}}, weight=2),
     Detector(RiskKind.CREDENTIAL_REQUEST, _credential_request, {"": {
         "en": "It asks for a password, a code or an account check (“{found}”): "
               "do not reply and do not click its links.",

@@ -204,10 +204,19 @@ PREFERENCES: Final[dict[tuple[int, bool], tuple[str, Text]]] = {
                                                  "là không quan trọng"}),
 }  # fmt: skip  # (preference, keyed by a list id) → reason
 
+# The user's correction on the thread itself (`important #3`), recorded by `act`.
+CORRECTIONS: Final[dict[str, Text]] = {
+    "user_important": {"en": "you marked it as important",
+                       "vi": "bạn đã đánh dấu thư này là quan trọng"},
+    "user_not_important": {"en": "you marked it as not important",
+                           "vi": "bạn đã đánh dấu thư này là không quan trọng"},
+}  # fmt: skip
+
 TEXTS: Final[dict[str, Text]] = {
     **{signal.code: signal.text for signal in SIGNALS},
     **{gate.code: gate.text for gate in GATES},
     **dict(PREFERENCES.values()),
+    **CORRECTIONS,
 }
 
 
