@@ -20,6 +20,7 @@ DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 MINUTES_PER_DAY = 24 * 60
 _SPAN = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*$")
 _SEARCH_LIMIT_DAYS = 3_700  # a calendar with no working day at all is refused long before
+_SUMS_KEPT = 50_000  # results of `add` remembered (a few MB at most)
 
 
 def parse_hours(text: str) -> tuple[tuple[int, int], ...]:
@@ -72,8 +73,21 @@ class WorkCalendar:
     def __post_init__(self) -> None:
         if not self.spans or not self.days:
             raise ValueError("a working calendar needs at least one working span and day")
+        # Every deadline and reminder asks about the same few days again and again, and a
+        # holiday lookup or a zone conversion costs microseconds: answers are kept, per day.
+        object.__setattr__(self, "_working", {})
+        object.__setattr__(self, "_moments", {})
+        object.__setattr__(self, "_sums", {})
+        object.__setattr__(self, "_spans", {})
 
     def is_working_day(self, day: date) -> bool:
+        known: dict[date, bool] = self._working  # type: ignore[attr-defined]
+        found = known.get(day)
+        if found is None:
+            found = known[day] = self._is_working_day(day)
+        return found
+
+    def _is_working_day(self, day: date) -> bool:
         if day in self.holidays:
             return False
         extra: Container[date] = getattr(self.holidays, "weekend_workdays", ())
@@ -106,6 +120,19 @@ class WorkCalendar:
 
     def add(self, moment: datetime, hours: float) -> datetime:
         """The moment `hours` working hours after `moment` (a span's end, not the next start)."""
+        # The reminder policy asks the same sums of each thread again and again (deciding,
+        # then scheduling the next check): kept, and forgotten wholesale once there are many.
+        # (The key holds the zone and fold too: the answer is written in the moment's zone.)
+        known: dict[tuple[object, ...], datetime] = self._sums  # type: ignore[attr-defined]
+        key = (moment, moment.tzinfo, moment.fold, hours)
+        found = known.get(key)
+        if found is None:  # (a local: another thread may clear the cache meanwhile)
+            if len(known) > _SUMS_KEPT:
+                known.clear()
+            found = known[key] = self._add(moment, hours)
+        return found
+
+    def _add(self, moment: datetime, hours: float) -> datetime:
         left = timedelta(hours=hours)
         if left <= timedelta(0):
             return moment
@@ -118,6 +145,18 @@ class WorkCalendar:
 
     def between(self, a: datetime, b: datetime) -> timedelta:
         """Working time from `a` to `b`; negative when `b` comes first."""
+        # A card measures the time left twice (the nudge, the deadline line): kept, as `add`.
+        # (Zones and folds in the key: one wall time may be two instants in a DST zone.)
+        known: dict[tuple[object, ...], timedelta] = self._spans  # type: ignore[attr-defined]
+        key = (a, a.tzinfo, a.fold, b, b.tzinfo, b.fold)
+        found = known.get(key)
+        if found is None:
+            if len(known) > _SUMS_KEPT:
+                known.clear()
+            found = known[key] = self._between(a, b)
+        return found
+
+    def _between(self, a: datetime, b: datetime) -> timedelta:
         if b < a:
             return -self.between(b, a)
         total = timedelta(0)
@@ -154,5 +193,9 @@ class WorkCalendar:
         UTC, because Python subtracts two datetimes sharing a tzinfo as wall-clock
         times, which would miscount working time across a DST change.
         """
-        local = datetime.combine(day, time(0)) + timedelta(minutes=minute)
-        return local.replace(tzinfo=self.tz).astimezone(UTC)
+        known: dict[tuple[date, int], datetime] = self._moments  # type: ignore[attr-defined]
+        found = known.get((day, minute))
+        if found is None:
+            local = datetime.combine(day, time(0)) + timedelta(minutes=minute)
+            found = known[day, minute] = local.replace(tzinfo=self.tz).astimezone(UTC)
+        return found

@@ -15,8 +15,10 @@ import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from typing import Final
 
+from bot.core import folded
 from bot.core.language import plain
 
 
@@ -41,7 +43,7 @@ class Cue:
     def find(self, prose: Prose) -> str | None:
         """The first match, quoted as written, or None."""
         for pattern, haystack in ((self.plain, prose.plain), (self.marked, prose.text)):
-            found = pattern.search(haystack) if pattern else None
+            found = folded.search(pattern, haystack) if pattern else None
             if found:
                 return " ".join(prose.text[found.start() : found.end()].split())
         return None
@@ -134,14 +136,29 @@ def without_urls(text: str) -> str:
     return _URL.sub(" ", text)
 
 
-def sentences(prose: Prose) -> Iterator[Prose]:
-    """The sentences of a text (wrapped lines joined), each as written and without accents."""
+def sentences(prose: Prose, *wanted: re.Pattern[str]) -> Iterator[Prose]:
+    """The sentences of a text (wrapped lines joined), each as written and without accents.
+
+    `wanted`: patterns the caller will look for in each sentence's plain text. When none
+    of them matches the whole text (its lines joined the same way), no sentence can hold
+    a match, and none is made: cutting a long mail into sentences is costly, and most
+    mail holds none of the phrases asked for. Only for patterns that tie no match to the
+    start or end of the text (`^`, `$`): across sentences, those would differ.
+    """
+    if wanted and not any(folded.search(p, _joined(prose.plain)) for p in wanted):
+        return
     start = 0
     for end in re.finditer(r"[.!?]+(?=\s)|\n\s*\n|$", prose.plain):
         chunk = Prose(prose.text[start : end.end()], prose.plain[start : end.end()])
         start = end.end()
         if chunk.text.strip():
             yield Prose(" ".join(chunk.text.split()), " ".join(chunk.plain.split()))
+
+
+@lru_cache(maxsize=16)
+def _joined(text: str) -> str:
+    """`text` with every run of white space one space, as `sentences` joins a sentence."""
+    return " ".join(text.split())
 
 
 _DAY_WORD: Final = _words(
@@ -151,7 +168,7 @@ _DAY_WORD: Final = _words(
 
 def asked_for_day(prose: Prose) -> str | None:
     """A day named in a sentence that asks something: "please send it today"."""
-    for sentence in sentences(prose):
+    for sentence in sentences(prose, _DAY_WORD):
         day = _DAY_WORD.search(sentence.plain)
         if day and (REQUEST.find(sentence) or QUESTION.find(sentence)):
             return sentence.text[day.start() : day.end()]

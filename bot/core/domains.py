@@ -77,6 +77,7 @@ def registrable(host: str) -> str:
     return ".".join(labels[-take:])
 
 
+@lru_cache(maxsize=4096)  # a newsletter's links go to the same few hosts, again and again
 def is_ip(host: str) -> bool:
     """A bare IPv4/IPv6 address, also in the decimal or hex forms browsers accept."""
     value = host.strip("[]")
@@ -109,6 +110,13 @@ def skeleton(label: str) -> str:
 
 def imitated(host: str, protected: Iterable[str]) -> str | None:
     """The protected domain `host` imitates, or None (never for that domain or its subdomains)."""
+    return _imitated(host, tuple(protected))
+
+
+# Mail comes from the same few domains again and again, and comparing one with every
+# protected domain (edit distances included) is the costliest risk check: remember it.
+@lru_cache(maxsize=4096)
+def _imitated(host: str, protected: tuple[str, ...]) -> str | None:
     host = host.strip(".").lower()
     domains = [d for d in protected if d]
     if not host or is_ip(host) or any(within(host, domain) for domain in domains):

@@ -45,11 +45,14 @@ _PLAIN_TABLE: Final = {
     for code in [*range(0xC0, 0x250), *range(0x1EA0, 0x1F00)]
     if _base(chr(code)) != chr(code) and _base(chr(code)).isascii()
 }
+# The same as a list indexed by code point (past its end, a character stays as it is):
+# `str.translate` looks a list up about twice as fast as a dict, and it runs on every mail.
+_PLAIN_LIST: Final = [ord(_PLAIN_TABLE.get(code, chr(code))) for code in range(0x1F00)]
 
 
 def plain(text: str) -> str:
     """`text` without diacritics, same length ("Khẩn cấp" → "Khan cap"); expects NFC."""
-    return text.translate(_PLAIN_TABLE)
+    return text if text.isascii() else text.translate(_PLAIN_LIST)
 
 
 def language_of(mail: Mail) -> str:

@@ -55,8 +55,10 @@ class Rule:
 
     def step(self, t: ThreadView, cal: WorkCalendar, policy: Policy) -> Step | None:
         at = self.when(t, cal, policy) if t.state in self.states else None
+        if at is None:
+            return None  # most rules, most of the time: no name to spell out
         name = self.name.format(n=_repeats(t) + 1, until=_iso(t.snoozed_until))
-        return Step(name, self.kind, at) if at is not None and name not in t.steps_done else None
+        return Step(name, self.kind, at) if name not in t.steps_done else None
 
 
 def _repeats(t: ThreadView) -> int:

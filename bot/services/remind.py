@@ -1,50 +1,43 @@
 """Remind: due threads → reminder DMs and morning digests, each sent exactly once.
 
-A pass has two halves. Planning decides, thread by thread, which step of the
+A pass has two halves. Planning (here) decides, thread by thread, which step of the
 reminder policy falls due and writes an outbox row keyed by thread and step (so
-a restart or a second worker cannot send it twice). Delivery claims outbox rows,
-renders each card from the thread as it is *now* (a reminder for a thread that
-was answered meanwhile is dropped), and sends it through the user's chat channel.
+a restart or a second worker cannot send it twice). Delivery (`delivery.py`) claims
+outbox rows, renders each card from the thread as it is *now* (a reminder for a
+thread that was answered meanwhile is dropped), and sends it through the user's
+chat channel. The due threads are found through ix_threads_next_remind_at, so a
+pass costs what is due, not how many threads there are.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.core import reminders
 from bot.core.calendar import WorkCalendar
-from bot.core.cards import Card, CardKind
-from bot.core.ports import ChatAddress, ChatChannel, ChatError
-from bot.core.present import digest_card, reminder_card
+from bot.core.cards import CardKind
+from bot.core.ports import ChatChannel
 from bot.core.risks import looks_like_phishing
-from bot.core.thread import State, ThreadView
+from bot.core.thread import State
 from bot.core.triage import Importance
-from bot.store import outbox, users
+from bot.services.delivery import Delivery, deliver, route
+from bot.store import outbox
 from bot.store import threads as store
 from bot.store.db import Store
-from bot.store.models import OutboxRow, Thread, User
+from bot.store.models import Thread, User
 
 log = logging.getLogger(__name__)
 
 BATCH = 500
-LEASE = timedelta(minutes=5)
 DIGEST_IMPORTANCE = (Importance.NORMAL.value, Importance.LOW.value)
 DIGEST_GRACE = timedelta(hours=3)
-
-
-@dataclass(frozen=True, slots=True)
-class Delivery:
-    user: str
-    channel: str
-    kind: str
-    thread_ids: tuple[int, ...]
-    card: Card
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,8 +60,10 @@ def plan(store_: Store, setup: Reminding, now: datetime) -> None:
     for _ in range(10_000):  # each round moves every due thread's next check past now
         with store_.unit() as session:
             due = store.due_threads(session, now, BATCH)
-            for thread in due:
-                _plan_thread(session, thread, setup, now)
+            owners = {user.id: user for user in _users(session, {t.user_id for t in due})}
+            planned = [_plan_thread(t, owners[t.user_id], setup, now) for t in due]
+            outbox.put_all(session, [dm for dm, _ in planned if dm is not None], now)
+            store.save_columns(session, [columns for _, columns in planned])
         if len(due) < BATCH:
             break
     with store_.unit() as session:
@@ -76,22 +71,41 @@ def plan(store_: Store, setup: Reminding, now: datetime) -> None:
             _plan_digest(session, user, setup, now)
 
 
-def _plan_thread(session: Session, thread: Thread, setup: Reminding, now: datetime) -> None:
-    user = session.get(User, thread.user_id)
-    assert user is not None
+def _users(session: Session, ids: set[int]) -> list[User]:
+    return list(session.scalars(select(User).where(User.id.in_(ids)))) if ids else []
+
+
+def _plan_thread(
+    thread: Thread, user: User, setup: Reminding, now: datetime
+) -> tuple[dict[str, Any] | None, dict[str, Any]]:
+    """Move the thread along the policy: (the outbox row of the DM it deserves now, if any;
+    the thread's columns as they are after). The columns are written in one statement for
+    the whole batch, cheaper than the session's flush of each object."""
     cal = setup.calendar(user.timezone)
-    decision = reminders.decide(store.view(thread), cal, setup.policy, now)
+    view = after = store.view(thread)
+    decision = reminders.decide(view, cal, setup.policy, now)
+    dm = None
     if decision.send is not None:
         payload = {"kind": decision.send.kind.value, "step": decision.send.name}
         key = f"remind:{thread.id}:{decision.send.name}"
-        outbox.enqueue(session, key, "dm", user.id, thread.id, payload, now)
-        thread.last_reminded_at = now
+        dm = outbox.entry(key, "dm", user.id, thread.id, payload)
+        after = replace(after, last_reminded_at=now)
+    steps, state = thread.steps_done, thread.state
     if decision.taken:
-        thread.steps_done = sorted(set(thread.steps_done) | decision.taken)
-        if thread.state == State.SNOOZED:
-            thread.state = store.view(thread).resumes_as
-            thread.snoozed_until = None
-    thread.next_remind_at = reminders.next_check(store.view(thread), cal, setup.policy)
+        steps = sorted(set(thread.steps_done) | decision.taken)
+        after = replace(after, steps_done=frozenset(steps))
+        if view.state is State.SNOOZED:
+            state = view.resumes_as  # it depends on promised_by alone, unchanged here
+            after = replace(after, state=view.resumes_as, snoozed_until=None)
+    columns = {
+        "id": thread.id,
+        "last_reminded_at": after.last_reminded_at,
+        "steps_done": steps,
+        "state": state,
+        "snoozed_until": after.snoozed_until,
+        "next_remind_at": reminders.next_check(after, cal, setup.policy),
+    }
+    return dm, columns
 
 
 def _digest_due(session: Session, now: datetime) -> list[User]:
@@ -123,7 +137,7 @@ def _plan_digest(session: Session, user: User, setup: Reminding, now: datetime) 
             "threads": waiting,
             "risky": [t.id for t in risky],
         }
-        outbox.enqueue(session, f"digest:{user.id}:{day}", "dm", user.id, None, payload, now)
+        outbox.put(session, f"digest:{user.id}:{day}", "dm", user.id, None, payload, now)
     for thread in risky:
         thread.needs_warning = False
 
@@ -136,97 +150,4 @@ def _risky_unwarned(session: Session, user_id: int) -> list[Thread]:
     )
 
 
-def deliver(store_: Store, setup: Reminding, now: datetime) -> list[Delivery]:
-    """Send every DM that is due, each once; a failure is retried on a later pass."""
-    delivered: list[Delivery] = []
-    while True:
-        with store_.unit() as session:
-            claimed = [row.id for row in outbox.claim(session, "dm", now, LEASE)]
-        if not claimed:
-            return delivered
-        for row_id in claimed:
-            delivery = _deliver_one(store_, row_id, setup, now)
-            if delivery is not None:
-                delivered.append(delivery)
-
-
-def _deliver_one(store_: Store, row_id: int, setup: Reminding, now: datetime) -> Delivery | None:
-    with store_.unit() as session:
-        row = session.get(OutboxRow, row_id)
-        assert row is not None
-        prepared = _prepare(session, row, setup, now)
-        if prepared is None:
-            outbox.dropped(row, "no longer applies")
-            return None
-        channel, address, delivery = prepared
-    try:
-        delivery_id = channel.send(address, delivery.card)
-    except ChatError as error:
-        log.warning("DM to %s failed, will retry: %s", delivery.user, error)
-        with store_.unit() as session:
-            outbox.retry_later(_row(session, row_id), now, str(error))
-        return None
-    with store_.unit() as session:
-        outbox.sent(_row(session, row_id), now, delivery_id)
-    return delivery
-
-
-def _row(session: Session, row_id: int) -> OutboxRow:
-    row = session.get(OutboxRow, row_id)
-    assert row is not None
-    return row
-
-
-def _prepare(
-    session: Session,
-    row: OutboxRow,
-    setup: Reminding,
-    now: datetime,
-) -> tuple[ChatChannel, ChatAddress, Delivery] | None:
-    user = session.get(User, row.user_id)
-    assert user is not None
-    cal = setup.calendar(user.timezone)
-    card, ids = _card(session, row, user, cal, setup, now)
-    if card is None:
-        return None
-    channel, address = route(session, user, setup)
-    return channel, address, Delivery(user.email, channel.platform, row.payload["kind"], ids, card)
-
-
-def _card(
-    session: Session,
-    row: OutboxRow,
-    user: User,
-    cal: WorkCalendar,
-    setup: Reminding,
-    now: datetime,
-) -> tuple[Card | None, tuple[int, ...]]:
-    kind = CardKind(row.payload["kind"])
-    if kind is CardKind.DIGEST:
-        waiting = _views(session, row.payload["threads"], open_only=True)
-        risky = _views(session, row.payload["risky"], open_only=False)
-        if not waiting and not risky:
-            return None, ()
-        ids = tuple(t.id for t in waiting)
-        return digest_card(waiting, risky, cal, now, user.locale), ids
-    thread = session.get(Thread, row.thread_id)
-    if thread is None or thread.state not in (State.PENDING, State.HOLDING, State.SNOOZED):
-        return None, ()
-    card = reminder_card(store.view(thread), kind, cal, now, user.locale, setup.policy.sla_hours)
-    return card, (thread.id,)
-
-
-def _views(session: Session, ids: list[int], open_only: bool) -> list[ThreadView]:
-    rows = [session.get(Thread, i) for i in ids]
-    return [
-        store.view(t) for t in rows if t is not None and (not open_only or t.state == State.PENDING)
-    ]
-
-
-def route(session: Session, user: User, setup: Reminding) -> tuple[ChatChannel, ChatAddress]:
-    """The channel a user is reached on: the platform they used last, else the default."""
-    known = users.chat_addresses(session, user.id)
-    for platform in (user.last_platform, setup.default_platform):
-        if platform in known and platform in setup.channels:
-            return setup.channels[platform], known[platform]
-    return setup.channels["console"], ChatAddress("console", user.email)
+__all__ = ["Delivery", "Reminding", "deliver", "plan", "remind", "route"]

@@ -23,7 +23,7 @@ from bot.store import threads as store
 from bot.store.models import MessageRow, Thread
 
 if TYPE_CHECKING:
-    from bot.services.ingest import Context
+    from bot.services.filing import Context
 
 REFERENCES_KEPT = 20
 
@@ -144,7 +144,8 @@ def apply_inbound(
 def _continue(thread: Thread, mail: Mail, verdict: Triage, risks: tuple[Risk, ...]) -> None:
     """The counterpart wrote again before being answered: same deadline, latest message."""
     _take_message(thread, mail)
-    if verdict.importance.rank < Importance(thread.importance).rank:
+    # a follow-up can raise the importance, never lower it
+    if verdict.importance.rank > Importance(thread.importance).rank:
         thread.importance = verdict.importance.value
         thread.reasons = store.dump_reasons(verdict.reasons)
     known = {r["kind"] for r in thread.risks}
@@ -162,21 +163,21 @@ def close_forwarded(thread: Thread, to: str, now: datetime) -> None:
 
 
 def message_row(
-    context: Context, mail: Mail, thread_id: int | None, own: bool = False
+    context: Context, mail: Mail, thread: Thread | None, own: bool = False
 ) -> MessageRow:
     sender = mail.sender.email if mail.sender else ""
-    first = mail.to[0].email if mail.to else (mail.cc[0].email if mail.cc else "")
+    sent = mail.folder is Folder.SENT
     return MessageRow(
         user_id=context.user.id,
         folder=mail.folder.value,
         message_id=mail.message_id,
-        thread_id=thread_id,
+        thread=thread,
         provider_id=mail.provider_id,
         sender_email=sender,
-        counterpart=first if mail.folder is Folder.SENT else sender,
+        counterpart=conversation.answered_address(mail) if sent else sender,
         in_reply_to=mail.in_reply_to,
         subject_key=conversation.subject_key(mail.subject),
-        at=(mail.sent_at or mail.received_at) if mail.folder is Folder.SENT else mail.received_at,
+        at=(mail.sent_at or mail.received_at) if sent else mail.received_at,
         own=own,
     )
 

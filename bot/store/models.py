@@ -24,7 +24,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 from sqlalchemy.engine import Dialect
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 NAMING = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
@@ -177,6 +177,8 @@ class MessageRow(Base):
     folder: Mapped[str] = mapped_column(String(8))
     message_id: Mapped[str] = mapped_column(String(998))
     thread_id: Mapped[int | None] = mapped_column(ForeignKey("threads.id"))
+    # Ingest sets the thread object, new or not, and the page's one flush fills the id in.
+    thread: Mapped[Thread | None] = relationship()
     provider_id: Mapped[str] = mapped_column(Text)
     sender_email: Mapped[str] = mapped_column(String(320))
     counterpart: Mapped[str] = mapped_column(String(320))  # Sent: first recipient
@@ -229,6 +231,7 @@ class Event(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     thread_id: Mapped[int] = mapped_column(ForeignKey("threads.id"), index=True)
+    thread: Mapped[Thread] = relationship()  # set instead of thread_id for a thread not yet flushed
     actor: Mapped[str] = mapped_column(String(320))
     action: Mapped[str] = mapped_column(String(32))
     detail: Mapped[str] = mapped_column(Text, default="")

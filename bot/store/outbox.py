@@ -9,9 +9,9 @@ is a no-op, so a double click or a race never sends twice.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import or_, select
+from sqlalchemy import Connection, Table, bindparam, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -32,25 +32,55 @@ def enqueue(
     now: datetime,
 ) -> OutboxRow:
     """The row for `key`: a new pending one, or the one already there."""
-    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    session.execute(
-        insert(OutboxRow)
-        .values(
-            key=key,
-            kind=kind,
-            user_id=user_id,
-            thread_id=thread_id,
-            payload=payload,
-            status=PENDING,
-            attempts=0,
-            next_attempt_at=now,
-            created_at=now,
-        )
-        .on_conflict_do_nothing(index_elements=["key"])
-    )
+    put(session, key, kind, user_id, thread_id, payload, now)
     row = session.scalar(select(OutboxRow).where(OutboxRow.key == key))
     assert row is not None
     return row
+
+
+def put(
+    session: Session,
+    key: str,
+    kind: str,
+    user_id: int,
+    thread_id: int | None,
+    payload: dict[str, Any],
+    now: datetime,
+) -> None:
+    """A new pending row for `key`, unless there is one already (then nothing changes)."""
+    put_all(session, [entry(key, kind, user_id, thread_id, payload)], now)
+
+
+def entry(
+    key: str, kind: str, user_id: int, thread_id: int | None, payload: dict[str, Any]
+) -> dict[str, Any]:
+    """A row for `put_all`."""
+    values = {"key": key, "kind": kind, "user_id": user_id, "thread_id": thread_id}
+    return values | {"payload": payload, "status": PENDING, "attempts": 0}
+
+
+def put_all(session: Session, entries: list[dict[str, Any]], now: datetime) -> None:
+    """`put` for many rows in one statement (a reminder pass puts one per due thread)."""
+    if entries:
+        statement = _PUT[session.get_bind().dialect.name]
+        session.execute(statement, [values | {"now": now} for values in entries])
+
+
+# Built once, run with parameters: a reminder pass puts a row per due thread, and building
+# (and caching) a new statement for each costs more than the insert itself.
+_OUTBOX = cast(Table, OutboxRow.__table__)
+_PUT = {
+    name: dialect_insert(_OUTBOX)
+    .values(next_attempt_at=bindparam("now"), created_at=bindparam("now"))
+    .on_conflict_do_nothing(index_elements=["key"])
+    for name, dialect_insert in (("postgresql", pg_insert), ("sqlite", sqlite_insert))
+}
+_MARK_SENT = (
+    update(_OUTBOX)
+    .where(_OUTBOX.c.id == bindparam("row_id"))
+    .values(status=SENT, sent_at=bindparam("now"), lease_until=None, error=None)
+    .values(delivery_id=bindparam("delivery"))
+)
 
 
 def claim(
@@ -80,6 +110,13 @@ def claim(
 def sent(row: OutboxRow, now: datetime, delivery_id: str | None = None) -> None:
     row.status, row.sent_at, row.lease_until, row.error = SENT, now, None, None
     row.delivery_id = delivery_id
+
+
+def mark_sent(
+    on: Session | Connection, row_id: int, now: datetime, delivery_id: str | None
+) -> None:
+    """`sent`, by id: one UPDATE without loading the row (a pass marks each DM it sends)."""
+    on.execute(_MARK_SENT, {"row_id": row_id, "now": now, "delivery": delivery_id})
 
 
 def retry_later(row: OutboxRow, now: datetime, error: str) -> None:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import case, or_, select
+from sqlalchemy import Table, bindparam, case, or_, select, update
 from sqlalchemy.orm import Session
 
 from bot.core.mail import Address
@@ -156,7 +156,7 @@ def record(
 ) -> None:
     session.add(
         Event(
-            thread_id=thread.id,
+            thread=thread,  # the flush fills thread_id in, also for a thread not yet flushed
             actor=actor,
             action=action,
             detail=detail,
@@ -267,6 +267,34 @@ def bot_acted_since(session: Session, thread_id: int, since: datetime) -> bool:
         )
         is not None
     )
+
+
+def save_columns(session: Session, rows: Sequence[dict[str, Any]]) -> None:
+    """Write columns of many threads in one statement, without loading or flushing objects.
+
+    Each row holds the same keys: "id" and the columns to set (a reminder pass moves a
+    batch of due threads along; the session's flush would update them one by one).
+    """
+    if not rows:
+        return
+    table = cast(Table, Thread.__table__)
+    names = [name for name in rows[0] if name != "id"]
+    statement = (
+        update(table)
+        .where(table.c.id == bindparam("row_id"))
+        .values({name: bindparam(f"new_{name}") for name in names})
+    )
+    params = [{"row_id": row["id"], **{f"new_{n}": row[n] for n in names}} for row in rows]
+    session.execute(statement, params)
+
+
+def by_ids(session: Session, ids: Iterable[int]) -> dict[int, Thread]:
+    """Threads by id, many at once (in chunks well under the engines' parameter limits)."""
+    wanted, found = sorted(set(ids)), {}
+    for start in range(0, len(wanted), 2_000):
+        chunk = wanted[start : start + 2_000]
+        found.update({t.id: t for t in session.scalars(select(Thread).where(Thread.id.in_(chunk)))})
+    return found
 
 
 def get(session: Session, thread_id: int) -> Thread | None:

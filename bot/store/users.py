@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime, timedelta
 
 from sqlalchemy import or_, select, update
@@ -125,12 +126,23 @@ def count_written(
     known: dict[str, int],
     emails: set[str],
     at: datetime,
+    contacts: dict[str, Contact] | None = None,
 ) -> None:
-    """The user wrote to `emails`: count it (and keep `known`, the viewer's map, in step)."""
+    """The user wrote to `emails`: count it (and keep `known`, the viewer's map, in step).
+
+    `contacts` (address → row, all of the user's) spares a lookup per address, and finds
+    rows added since the last flush (ingest files a whole page before flushing).
+    """
     for email in emails:
-        contact = session.get(Contact, (user_id, email))
+        if contacts is None:
+            contact = session.get(Contact, (user_id, email))
+        else:
+            contact = contacts.get(email)
         if contact is None:
-            session.add(Contact(user_id=user_id, email=email, written=1, last_at=at))
+            contact = Contact(user_id=user_id, email=email, written=1, last_at=at)
+            session.add(contact)
+            if contacts is not None:
+                contacts[email] = contact
         else:
             contact.written += 1
             contact.last_at = max(contact.last_at, at)
@@ -153,8 +165,18 @@ def set_preference(session: Session, user_id: int, key: str, weight: int, now: d
 
 
 def chat_addresses(session: Session, user_id: int) -> dict[str, ChatAddress]:
-    rows = session.scalars(select(ChatIdentity).where(ChatIdentity.user_id == user_id))
-    return {row.platform: ChatAddress(row.platform, row.key) for row in rows}
+    return chat_addresses_of(session, [user_id]).get(user_id, {})
+
+
+def chat_addresses_of(
+    session: Session, user_ids: Collection[int]
+) -> dict[int, dict[str, ChatAddress]]:
+    """Each user's chat addresses by platform, for many users in one query."""
+    rows = session.scalars(select(ChatIdentity).where(ChatIdentity.user_id.in_(list(user_ids))))
+    found: dict[int, dict[str, ChatAddress]] = {}
+    for row in rows:
+        found.setdefault(row.user_id, {})[row.platform] = ChatAddress(row.platform, row.key)
+    return found
 
 
 def user_by_chat(session: Session, platform: str, external_id: str) -> User | None:

@@ -1,0 +1,287 @@
+"""What ingest looks up while it records one page of mail, fetched in a few queries.
+
+Ingest records a page (up to 500 messages) in one unit of work. Asking the database
+per message and per rule (is it known? which thread do its references name? which
+thread has this subject? did the user answer it already?) cost a dozen queries and a
+flush per message, most of a first sync's time. Instead the page's Message-IDs,
+referenced ids, subjects and conversations are fetched up front, a query each, and
+whatever the page records is added to the same maps, so a later message of the page
+finds an earlier one as the database would. Nothing is flushed until the page ends:
+a new message or event points to its thread object, and the flush fills the ids in.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from itertools import islice
+from typing import Any, cast
+
+from sqlalchemy import Table, insert, select, tuple_
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.util import identity_key
+
+from bot.core import conversation
+from bot.core.mail import Folder, Mail
+from bot.core.thread import State
+from bot.store import threads as store
+from bot.store import users
+from bot.store.models import Contact, MessageRow, Thread
+
+CHUNK = 2_000  # values in one IN (…): well under SQLite's and PostgreSQL's parameter limits
+
+
+class Lookup:
+    """One user's threads, messages and contacts as far as one page of mail needs them."""
+
+    def __init__(self, session: Session, user_id: int, mails: Sequence[Mail]) -> None:
+        self.session, self.user_id = session, user_id
+        self._messages: dict[tuple[str, str], MessageRow] = {}  # (folder, Message-ID) → row
+        self._new: list[MessageRow] = []  # this page's, not in the session (`write_messages`)
+        self._threads_of: dict[str, Thread] = {}  # Message-ID → the thread its row names
+        # subject key → sender → its threads, oldest first, numbered in the order they were
+        # made (the id; past every id for a thread new in this page); not loaded yet:
+        # as `_Candidate`s. Common subjects name hundreds of threads, a sender few.
+        self._by_subject: dict[str, dict[str, list[tuple[int, Thread | _Candidate]]]] = {}
+        self._made = itertools.count(2**62)
+        self._by_conversation: dict[str, list[Thread | _Candidate]] = {}
+        # the user's own sent mail that may answer the page: by the id it replies to, and
+        # by (subject, first recipient)
+        self._replies: dict[str, list[_Sent | MessageRow]] = {}
+        self._on_subject: dict[tuple[str, str], list[_Sent | MessageRow]] = {}
+        self.contacts = {c.email: c for c in self._all(Contact, Contact.user_id == user_id)}
+        self._fetch(mails)
+
+    def _all(self, entity: Any, *where: Any) -> list[Any]:
+        return list(self.session.scalars(select(entity).where(*where)))
+
+    def _fetch(self, mails: Sequence[Mail]) -> None:
+        seen = self._rows(MessageRow.message_id, {m.message_id for m in mails})
+        named = self._named({i for m in mails for i in _referenced(m)})
+        wanted = {row.thread_id for row in seen} | set(named.values())
+        # held here for the page: the session keeps unchanged objects only while in use
+        self._threads = {t.id: t for t in self._rows(Thread.id, wanted - {None})}
+        for row in seen:
+            self._messages[(row.folder, row.message_id)] = row
+        for message_id, thread_id in named.items():
+            self._threads_of[message_id] = self._threads[thread_id]
+        inbox = [m for m in mails if m.folder is Folder.INBOX]
+        self._load_subjects({conversation.subject_key(m.subject) for m in mails})
+        self._load_conversations({m.conversation_id for m in mails if m.conversation_id})
+        self._load_sent(inbox)
+
+    def _named(self, ids: set[str]) -> dict[str, int]:
+        """The thread of each of these Message-IDs that has one (the latest row's, if several)."""
+        named: list[tuple[int, str, int]] = []
+        shape = select(MessageRow.id, MessageRow.message_id, MessageRow.thread_id)
+        for chunk in _chunks(sorted(ids)):
+            query = shape.where(
+                MessageRow.user_id == self.user_id,
+                MessageRow.message_id.in_(chunk),
+                MessageRow.thread_id.is_not(None),
+            )
+            named += [tuple(row) for row in self.session.execute(query)]  # type: ignore[misc]
+        return {message_id: thread_id for _, message_id, thread_id in sorted(named)}
+
+    def _rows(self, column: Any, values: Iterable[Any], own_sent: bool = False) -> list[Any]:
+        """Rows of this user whose `column` is among `values`, in the order they were made;
+        `own_sent`: only messages the user wrote (not the bot) in Sent."""
+        entity = column.class_
+        where = [entity.user_id == self.user_id]
+        if own_sent:
+            where += [MessageRow.folder == Folder.SENT.value, MessageRow.own.is_(False)]
+        found = []
+        for chunk in _chunks(sorted(values)):
+            found += self._all(entity, *where, column.in_(chunk))
+        return sorted(found, key=lambda row: row.id)
+
+    def _load_subjects(self, keys: set[str]) -> None:
+        keys = {key for key in keys if key not in self._by_subject}  # "": subjectless mail
+        for key in keys:
+            self._by_subject[key] = {}
+        for key, candidate in self._candidates(Thread.subject_key, keys):
+            self._subject(key, candidate.sender_email).append((candidate.id, candidate))
+
+    def _subject(self, key: str, sender: str) -> list[tuple[int, Thread | _Candidate]]:
+        return self._by_subject[key].setdefault(sender, [])
+
+    def _load_conversations(self, ids: set[str]) -> None:
+        ids = {i for i in ids if i not in self._by_conversation}
+        for conversation_id in ids:
+            self._by_conversation[conversation_id] = []
+        for key, candidate in self._candidates(Thread.conversation_id, ids):
+            self._by_conversation[key].append(candidate)
+
+    def _candidates(self, column: Any, values: set[str]) -> list[tuple[str, _Candidate]]:
+        """Threads whose `column` is among `values`, oldest first, as far as choosing needs.
+
+        Subjects recur ("Re: báo giá"), and a page's subjects name many threads: loading each
+        whole would cost more than the rest of the lookups; the chosen one is loaded after.
+        """
+        found = []
+        shape = select(column, Thread.id, Thread.sender_email, Thread.state)
+        for chunk in _chunks(sorted(values)):
+            query = shape.where(Thread.user_id == self.user_id, column.in_(chunk))
+            found += [(key, _Candidate(*rest)) for key, *rest in self.session.execute(query)]
+        return sorted(found, key=lambda pair: pair[1].id)
+
+    def _thread(self, candidate: Thread | _Candidate) -> Thread:
+        """The thread itself: loaded now if it was only a candidate."""
+        if isinstance(candidate, Thread):
+            return candidate
+        thread = self.session.get(Thread, candidate.id)
+        assert thread is not None
+        return thread
+
+    def _current(self, candidate: Thread | _Candidate) -> Thread | _Candidate:
+        """What is known of it now: the loaded thread (maybe changed by this page) if any."""
+        if isinstance(candidate, Thread):
+            return candidate
+        loaded = self.session.identity_map.get(identity_key(Thread, candidate.id))
+        return loaded if isinstance(loaded, Thread) else candidate
+
+    def _load_sent(self, inbox: Sequence[Mail]) -> None:
+        """Sent mail that may answer one of these: replying to it, or on its subject to its
+        sender ("" too: a blank subject answered "RE:" matches on the person alone)."""
+        if not inbox:
+            return
+        pairs = {(conversation.subject_key(m.subject), m.sender.email if m.sender else "")
+                 for m in inbox}  # fmt: skip
+        found = self._sent(MessageRow.in_reply_to, {m.message_id for m in inbox})
+        found += self._sent(tuple_(MessageRow.subject_key, MessageRow.counterpart), pairs)
+        for row in sorted({row.id: row for row in found}.values(), key=lambda row: row.id):
+            self._add_sent(row)
+
+    def _sent(self, column: Any, values: set[Any]) -> list[_Sent]:
+        """The user's own sent mail (not the bot's) whose `column` is among `values`."""
+        found: list[_Sent] = []
+        shape = select(
+            MessageRow.id,
+            MessageRow.at,
+            MessageRow.in_reply_to,
+            MessageRow.subject_key,
+            MessageRow.counterpart,
+        ).where(
+            MessageRow.user_id == self.user_id,
+            MessageRow.folder == Folder.SENT.value,
+            MessageRow.own.is_(False),
+        )
+        for chunk in _chunks(sorted(values)):
+            found += [_Sent(*row) for row in self.session.execute(shape.where(column.in_(chunk)))]
+        return found
+
+    def _add_sent(self, row: _Sent | MessageRow) -> None:
+        if row.in_reply_to:
+            self._replies.setdefault(row.in_reply_to, []).append(row)
+        self._on_subject.setdefault((row.subject_key, row.counterpart), []).append(row)
+
+    # ── what ingest asks ────────────────────────────────────────────────────
+    def message(self, folder: Folder, message_id: str) -> MessageRow | None:
+        return self._messages.get((folder.value, message_id))
+
+    def thread_for_ids(self, ids: Sequence[str]) -> Thread | None:
+        """The thread of the nearest message among `ids` (they come nearest first)."""
+        return next((self._threads_of[i] for i in ids if i in self._threads_of), None)
+
+    def thread_by_conversation(self, conversation_id: str) -> Thread | None:
+        self._load_conversations({conversation_id})
+        found = self._by_conversation[conversation_id]
+        return self._thread(found[-1]) if found else None
+
+    def thread_by_subject(self, subject_key: str, counterparts: Iterable[str]) -> Thread | None:
+        """The latest tracked thread on this subject with one of these people (an empty
+        subject too: a blank subject answered "RE:" is matched on the people alone)."""
+        self._load_subjects({subject_key})
+        latest: tuple[int, Thread | _Candidate] | None = None
+        for person in set(counterparts):
+            for made, candidate in reversed(self._by_subject[subject_key].get(person, ())):
+                now = self._current(candidate)
+                if now.state != State.IGNORED:
+                    latest = max(latest or (made, now), (made, now), key=lambda pair: pair[0])
+                    break
+        return self._thread(latest[1]) if latest else None
+
+    def sent_answer(
+        self, message_id: str, subject_key: str, sender: str, after: datetime
+    ) -> datetime | None:
+        """When the user already answered this mail: a reply to it, else one on its subject
+        to its sender, sent at or after `after`. Only for mail of the page (fetched with it)."""
+        replies = self._replies.get(message_id, [])
+        # Subjectless mail ("RE:" to someone's blank subject) matches on the person alone.
+        on_subject = self._on_subject.get((subject_key, sender), [])
+        return next((row.at for row in [*replies, *on_subject] if row.at >= after), None)
+
+    def bot_acted_since(self, thread: Thread, since: datetime) -> bool:
+        """Whether the bot replied or forwarded in this thread at or after `since`."""
+        return thread.id is not None and store.bot_acted_since(self.session, thread.id, since)
+
+    # ── what ingest records ─────────────────────────────────────────────────
+    def add_thread(self, thread: Thread) -> None:
+        self.session.add(thread)
+        self._load_subjects({thread.subject_key})
+        self._subject(thread.subject_key, thread.sender_email).append((next(self._made), thread))
+        if thread.conversation_id:
+            self._load_conversations({thread.conversation_id})
+            self._by_conversation[thread.conversation_id].append(thread)
+
+    def add_message(self, row: MessageRow) -> None:
+        """A new message of the page: written with the others by `write_messages`."""
+        self._new.append(row)
+        self._messages[(row.folder, row.message_id)] = row
+        if row.thread is not None:
+            self._threads_of[row.message_id] = row.thread
+        if row.folder == Folder.SENT.value and not row.own:
+            self._add_sent(row)
+
+    def write_messages(self) -> None:
+        """The page's new messages in one statement, once the flush gave their threads ids.
+
+        Not as ORM objects: the session would insert them one at a time on SQLite (it
+        wants each new id back, and SQLite cannot say which id went to which row), the
+        costliest part of the flush; nothing needs them as objects after the page.
+        """
+        table = cast(Table, MessageRow.__table__)
+        names = [column.key for column in table.columns if column.key != "id"]
+        rows = [{name: getattr(row, name) for name in names} for row in self._new]
+        for values, row in zip(rows, self._new, strict=True):
+            values["thread_id"] = row.thread.id if row.thread is not None else None
+        if rows:
+            self.session.execute(insert(table), rows)
+        self._new.clear()
+
+    def count_written(self, known: dict[str, int], emails: set[str], at: datetime) -> None:
+        """The user wrote to `emails`: count it (and keep `known`, the viewer's map, in step)."""
+        users.count_written(self.session, self.user_id, known, emails, at, self.contacts)
+
+
+@dataclass(frozen=True, slots=True)
+class _Sent:
+    """Mail the user sent, as far as telling whether it answered another needs."""
+
+    id: int
+    at: datetime
+    in_reply_to: str | None
+    subject_key: str
+    counterpart: str
+
+
+@dataclass(frozen=True, slots=True)
+class _Candidate:
+    """A thread not loaded (yet): what choosing among a subject's threads looks at."""
+
+    id: int
+    sender_email: str
+    state: str
+
+
+def _referenced(mail: Mail) -> tuple[str, ...]:
+    return conversation.referenced_ids(mail)
+
+
+def _chunks(values: Sequence[Any]) -> Iterator[list[Any]]:
+    """`values` in lists of at most CHUNK."""
+    iterator = iter(values)
+    while chunk := list(islice(iterator, CHUNK)):
+        yield chunk

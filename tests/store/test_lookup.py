@@ -1,0 +1,97 @@
+"""Ingest files a page at a time from the page's lookups: the result cannot depend on paging."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlalchemy import select
+
+from bot import app as composition
+from bot.core.clock import FixedClock
+from bot.core.mail import Address
+from bot.core.ports import Mailbox
+from bot.mail import maildir
+from bot.settings import load
+from bot.store import users
+from bot.store.models import Event, MessageRow, Thread
+from scripts import mailgen
+from scripts.mailtext import Person
+
+NOW = datetime(2026, 12, 1, 10, 0, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
+
+
+def _app(database_url: str) -> composition.App:
+    environ = {
+        "REPLYMINDER_DATABASE_URL": database_url,
+        "REPLYMINDER_INTERNAL_DOMAINS": "saomai.vn",
+    }
+    return composition.build(load(environ, env_file=None), FixedClock(NOW))
+
+
+def _synced(app: composition.App, tmp_path: Path, local: str) -> str:
+    """A generated mailbox (the same mail, whoever owns it), registered and synced once."""
+    owner = Person("Nguyễn Văn An", f"{local}@saomai.vn", "vi")
+    root = tmp_path / local
+    mailgen.generate(root, 260, seed=3, end=NOW - timedelta(minutes=5), days=5, owner=owner)
+    with app.store.unit() as session:
+        mailbox = Mailbox(email=owner.email, kind="maildir", locator=str(root))
+        users.add_user(session, Address(owner.email, owner.name), "vi", "UTC", mailbox, NOW)
+    reports = app.sync(NOW)
+    assert [None] * len(reports) == [r.error for r in reports]
+    return owner.email
+
+
+def _outcome(app: composition.App, email: str) -> list[Any]:
+    """What ingest made of the mailbox, with the owner's address written as OWNER.
+
+    Not `answered_at`: for mail flagged replied, it is the file's ctime (when the flag was
+    set), which differs between the two copies of the mailbox.
+    """
+    with app.store.session() as session:
+        user = users.user_by_email(session, email)
+        threads = list(session.scalars(select(Thread).where(Thread.user_id == user.id)))
+        refs = {t.id: t.ref for t in threads}
+        messages = session.scalars(select(MessageRow).where(MessageRow.user_id == user.id))
+        events = session.scalars(select(Event).where(Event.thread_id.in_(refs)))
+        rows: list[Any] = [
+            sorted(
+                (
+                    t.ref,
+                    t.state,
+                    t.importance,
+                    t.reasons,
+                    t.risks,
+                    t.suggestions,
+                    t.due_at,
+                    t.answered_by,
+                    t.forwarded_to,
+                    t.next_remind_at,
+                    t.message_id,
+                )
+                for t in threads
+            ),
+            sorted((m.folder, m.message_id, refs.get(m.thread_id or 0)) for m in messages),
+            sorted((refs[e.thread_id], e.actor, e.action) for e in events),
+        ]
+    outcome: list[Any] = json.loads(json.dumps(rows, default=str).replace(email, "OWNER"))
+    return outcome
+
+
+def test_the_same_mail_files_the_same_in_pages_of_500_and_of_7(
+    database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Threads, states, answers and events are the same whether a page holds 500 mails or 7."""
+    app = _app(database_url)
+    whole = _synced(app, tmp_path, "an")
+    monkeypatch.setattr(maildir, "PAGE_SIZE", 7)  # earlier mail now lies in the database
+    paged = _synced(app, tmp_path, "an.paged")
+    whole_outcome, paged_outcome = _outcome(app, whole), _outcome(app, paged)
+    app.store.engine.dispose()
+
+    assert 100 < len(whole_outcome[0])  # threads enough for the comparison to mean something
+    assert whole_outcome == paged_outcome
