@@ -9,4 +9,5 @@ The flow, folder by folder (imports only go down this list):
   core/       the pure domain: calendar, triage, risks, threading, reminder policy,
               commands and dates, reply texts, forward suggestions, cards; no I/O
   templates/  holding-reply and forward texts, one file per language (overridable)
+  evaluation/ beside the flow: the core measured on real corpora (`replyminder eval`)
 """

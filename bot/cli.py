@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.exc import OperationalError
 
 from bot import app as composition
+from bot.chat import teams_package
 from bot.core.clock import Clock, FixedClock, SystemClock
 from bot.core.i18n import LOCALES
 from bot.core.mail import Address
@@ -76,7 +77,13 @@ def _logging(level: str) -> None:
     logging.basicConfig(
         level=level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr
     )
-    logging.getLogger("alembic").setLevel(max(logging.WARNING, logging.getLevelName(level)))
+    # httpx and the Agents SDK (Teams) log every request at INFO
+    for chatty in ("alembic", "httpx", "microsoft_agents"):
+        logging.getLogger(chatty).setLevel(max(logging.WARNING, logging.getLevelName(level)))
+    # At DEBUG, exchangelib logs whole SOAP bodies (mail) and request headers (Basic
+    # credentials), requests-oauthlib the token request (the client secret): never below INFO.
+    for leaky in ("exchangelib", "requests_oauthlib", "oauthlib"):
+        logging.getLogger(leaky).setLevel(max(logging.INFO, logging.getLevelName(level)))
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -130,6 +137,16 @@ def _db_args(command: argparse.ArgumentParser) -> None:
 def _user(args: argparse.Namespace, settings: Any) -> int:
     app = _app(args, settings)
     mailbox = _mailbox(args)
+    if mailbox.kind == "graph" and not settings.graph_client_id:
+        raise CliError(
+            "Graph is not configured: set REPLYMINDER_GRAPH_TENANT_ID, "
+            "REPLYMINDER_GRAPH_CLIENT_ID and REPLYMINDER_GRAPH_CLIENT_SECRET first"
+        )
+    if mailbox.kind == "exchange" and "exchange" not in app.providers:
+        raise CliError(
+            "Exchange is not configured: set REPLYMINDER_EWS_URL (…/EWS/Exchange.asmx) or "
+            "REPLYMINDER_EWS_AUTODISCOVER=true, and the service account, first"
+        )
     now = app.clock.now()
     with app.store.unit() as session:
         if users.user_exists(session, args.email):
@@ -319,6 +336,37 @@ def _nothing(command: argparse.ArgumentParser) -> None:
     pass
 
 
+def _eval(args: argparse.Namespace, settings: Any) -> int:
+    from bot.evaluation import corpora, table
+    from bot.evaluation.run import evaluate
+
+    root = Path(args.corpora).expanduser() if args.corpora else corpora.default_root()
+    if not root.is_dir():
+        raise CliError(f"no corpora folder at {root} (pass --corpora PATH)")
+    if args.sample is not None and args.sample < 1:
+        raise CliError("--sample must be 1 or more")
+    try:
+        result = evaluate(root, settings.calendar, args.sample, _say, live=args.live)
+    except corpora.CorpusMissing as error:
+        raise CliError(str(error)) from None
+    shown = json.dumps(table.as_json(result), ensure_ascii=False) if args.json else None
+    print(shown or table.render(result))
+    return 0 if result.met else 1  # a missed target fails the command, so CI notices
+
+
+def _say(line: str) -> None:
+    print(f"  … {line}", file=sys.stderr, flush=True)
+
+
+def _eval_args(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--sample", type=int, metavar="N", help="at most N messages per set")
+    command.add_argument("--corpora", metavar="PATH", help="default: ../shared/corpora")
+    command.add_argument(
+        "--live", action="store_true", help="also replay Enron as hourly syncs (slower)"
+    )
+    _json_flag(command)
+
+
 def _demo(args: argparse.Namespace, settings: Any) -> int:
     from bot.demo import run_demo
 
@@ -343,6 +391,30 @@ def _worker(args: argparse.Namespace, settings: Any) -> int:
     return worker.run(settings, web=False, loop=True)
 
 
+# ── teams-package ───────────────────────────────────────────────────────────
+def _teams_package(args: argparse.Namespace, settings: Any) -> int:
+    if not settings.teams_app_id:
+        raise CliError("set REPLYMINDER_TEAMS_APP_ID (the Azure Bot's Microsoft App ID) first")
+    domains = settings.internal_domains
+    website = args.website or (f"https://{domains[0]}" if domains else "")
+    if not website:
+        raise CliError("pass --website https://… (Teams shows it as the publisher's site)")
+    try:
+        out = teams_package.build(Path(args.out), settings.teams_app_id, website, args.developer)
+    except OSError as error:
+        raise CliError(f"cannot write {args.out}: {error.strerror}") from None
+    print(f"wrote {out}: manifest.json (bot {settings.teams_app_id}, personal scope), ", end="")
+    print("vi-vn.json, color.png, outline.png")
+    print("Upload it in Teams: Apps → Manage your apps → Upload an app (or the admin center).")
+    return 0
+
+
+def _teams_package_args(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--out", default="replyminder-teams.zip", help="zip to write")
+    command.add_argument("--website", help="https:// site of the publisher (default: first domain)")
+    command.add_argument("--developer", default="Replyminder", help="publisher name in Teams")
+
+
 _COMMANDS: list[tuple[str, str, Callable[..., int], Callable[[argparse.ArgumentParser], None]]] = [
     ("db", "apply database migrations", _db, _db_args),
     ("user", "register a user and their mailbox", _user, _user_args),
@@ -356,6 +428,8 @@ _COMMANDS: list[tuple[str, str, Callable[..., int], Callable[[argparse.ArgumentP
     ("web", "the web server alone (chat platforms' endpoints)", _web, _nothing),
     ("worker", "the sync-and-remind loop alone", _worker, _nothing),
     ("demo", "the embedded walk-through (no network, no configuration)", _demo, _nothing),
+    ("eval", "triage, risks, threading and replies measured on the corpora", _eval, _eval_args),
+    ("teams-package", "the Teams app package to upload", _teams_package, _teams_package_args),
 ]
 
 if __name__ == "__main__":

@@ -14,7 +14,13 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import holidays as holidays_lib
 from dotenv import dotenv_values
-from pydantic import Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 from bot.core import calendar
@@ -66,12 +72,15 @@ class Settings(BaseSettings):
     ews_client_secret: str = Field("", description="Entra app secret for EWS OAuth2")
     ews_tenant_id: str = Field("", description="Entra tenant for EWS OAuth2")
     ews_ca_bundle: Path | None = Field(None, description="CA bundle for a private EWS cert")
+    ews_authority: str = Field("https://login.microsoftonline.com", description="EWS token host")
+    ews_max_wait: float = Field(60.0, ge=0, le=3600, description="seconds to wait on a busy EWS")
 
     graph_tenant_id: str = Field("", description="Entra tenant of the Graph app")
     graph_client_id: str = Field("", description="Entra app id for Graph")
     graph_client_secret: str = Field("", description="Entra app secret for Graph")
     graph_url: str = Field("https://graph.microsoft.com/v1.0", description="Graph base URL")
     graph_authority: str = Field("https://login.microsoftonline.com", description="token host")
+    graph_ca_bundle: Path | None = Field(None, description="CA bundle for a private Graph cert")
 
     slack_bot_token: str = Field("", description="Slack bot token (xoxb-…)")
     slack_signing_secret: str = Field("", description="Slack signing secret")
@@ -124,10 +133,89 @@ class Settings(BaseSettings):
                 return "postgresql+psycopg://" + value[len(plain) :]
         return value
 
+    @field_validator("graph_url", "graph_authority")
+    @classmethod
+    def _https(cls, value: str) -> str:
+        if not value.startswith("https://"):  # the app's secret and tokens travel there
+            raise ValueError("expected an https:// URL")
+        return value.rstrip("/")
+
+    @field_validator("ews_url", "ews_authority")
+    @classmethod
+    def _ews_url(cls, value: str) -> str:
+        if value and not value.startswith(("https://", "http://")):
+            raise ValueError("expected a URL like https://mail.example.com/EWS/Exchange.asmx")
+        return value
+
+    @field_validator("ews_ca_bundle", "graph_ca_bundle")
+    @classmethod
+    def _bundle(cls, value: Path | None) -> Path | None:
+        if value is not None and not value.is_file():
+            raise ValueError(f"no such file: {value} (a PEM file of the CAs to trust)")
+        return value
+
+    @model_validator(mode="after")
+    def _ews(self) -> Settings:
+        """EWS is an endpoint (or autodiscover) and the credentials of its auth type, together."""
+        where = "REPLYMINDER_EWS_URL (or REPLYMINDER_EWS_AUTODISCOVER=true)"
+        names: tuple[str, ...] = ("ews_client_id", "ews_client_secret", "ews_tenant_id")
+        if self.ews_auth != "oauth2":
+            names = ("ews_username", "ews_password")
+        given = [n for n in names if getattr(self, n)]
+        if given and not (self.ews_url or self.ews_autodiscover):
+            raise ValueError(f"{where} is needed with {PREFIX}{given[0].upper()}")
+        missing = [PREFIX + n.upper() for n in names if not getattr(self, n)]
+        if missing and (self.ews_url or self.ews_autodiscover or self.ews_auth == "oauth2"):
+            needed = " and ".join(missing) + (" are" if len(missing) > 1 else " is")
+            raise ValueError(f"{needed} needed with {PREFIX}EWS_AUTH={self.ews_auth}")
+        return self
+
+    @model_validator(mode="after")
+    def _graph_app(self) -> Settings:
+        """The Graph app is its tenant, id and secret together, or not configured at all."""
+        names = ("graph_tenant_id", "graph_client_id", "graph_client_secret")
+        missing = [n for n in names if not getattr(self, n)]
+        if 0 < len(missing) < len(names):
+            given = " and ".join(PREFIX + n.upper() for n in names if n not in missing)
+            needed = " and ".join(PREFIX + n.upper() for n in missing)
+            raise ValueError(f"{needed} {'are' if len(missing) > 1 else 'is'} needed with {given}")
+        return self
+
     @model_validator(mode="after")
     def _teams_pair(self) -> Settings:
         if self.teams_app_id and not self.teams_app_password:
             raise ValueError("TEAMS_APP_PASSWORD is needed with TEAMS_APP_ID")
+        if self.teams_app_id and not self.teams_tenant_id:  # msal needs it for every token
+            raise ValueError(
+                "TEAMS_TENANT_ID is needed with TEAMS_APP_ID (the Entra tenant of the bot's app)"
+            )
+        return self
+
+    @field_validator("slack_bot_token", "slack_app_token")
+    @classmethod
+    def _slack_token(cls, value: str, info: ValidationInfo) -> str:
+        kind = "xoxb-" if info.field_name == "slack_bot_token" else "xapp-"
+        if value and not value.startswith(kind):  # the other token pasted here, most often
+            raise ValueError(f"expected a token starting with {kind} (Slack app settings)")
+        return value
+
+    @field_validator("slack_api_url")
+    @classmethod
+    def _slack_url(cls, value: str) -> str:
+        if not value.startswith(("https://", "http://")):
+            raise ValueError("expected an http(s):// URL ending in /api/")
+        return value if value.endswith("/") else value + "/"  # slack_sdk appends the method
+
+    @model_validator(mode="after")
+    def _slack_modes(self) -> Settings:
+        """Slack's requests are trusted only when verifiable: a signing secret, or Socket Mode."""
+        if self.chat == "slack" and not self.slack_bot_token:
+            raise ValueError("REPLYMINDER_CHAT=slack needs REPLYMINDER_SLACK_BOT_TOKEN")
+        if self.slack_bot_token and not (self.slack_signing_secret or self.slack_app_token):
+            raise ValueError(
+                "REPLYMINDER_SLACK_SIGNING_SECRET (HTTP events) or REPLYMINDER_SLACK_APP_TOKEN "
+                "(Socket Mode) is needed with REPLYMINDER_SLACK_BOT_TOKEN"
+            )
         return self
 
     @classmethod

@@ -1,7 +1,8 @@
 """The web server: one aiohttp application for every chat platform's endpoint.
 
 `GET /healthz` answers here; the Slack (`POST /slack/events`) and Teams
-(`POST /api/messages`) adapters add their routes when they are configured.
+(`POST /api/messages`) adapters add their routes when they are configured
+(`/api/messages` is always there: it answers 401 and logs why until Teams is set up).
 """
 
 from __future__ import annotations

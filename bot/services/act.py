@@ -140,7 +140,7 @@ def _apply_feedback(turn: Turn, thread: Thread, important: bool) -> None:
         *(r for r in thread.reasons if not r["code"].startswith("user_")),
     ]
     if important:
-        if Importance(thread.importance).rank > Importance.HIGH.rank:
+        if Importance(thread.importance).rank < Importance.HIGH.rank:  # at least high
             thread.importance = Importance.HIGH.value
         if thread.state == State.IGNORED:
             thread.state = State.PENDING
