@@ -175,4 +175,21 @@ def _route(
     for platform in (user.last_platform, setup.default_platform):
         if platform in known and platform in setup.channels:
             return setup.channels[platform], known[platform]
+    if setup.default_platform != "console":
+        # Not linked yet: keep the DM in the outbox (retried with back-off) rather than
+        # "deliver" it to a console nobody reads in production.
+        return Unreachable(setup.default_platform), ChatAddress(setup.default_platform, user.email)
     return setup.channels["console"], ChatAddress("console", user.email)
+
+
+@dataclass
+class Unreachable:
+    """The organisation's chat platform, for a user it cannot reach yet."""
+
+    platform: str
+
+    def send(self, to: ChatAddress, card: Card) -> str:
+        raise ChatError(
+            f"{to.key} is not reachable on {self.platform} yet (not linked: they have not "
+            f"written to the bot, or {self.platform} knows no user with that email)"
+        )
