@@ -53,13 +53,14 @@ class App:
         s = self.settings
         return reminders.Policy(s.sla_hours, s.high_after_hours, s.repeat_hours, s.sla_warning)
 
-    calendars: dict[str, WorkCalendar] = field(default_factory=dict)
+    calendars: dict[tuple[str, str | None], WorkCalendar] = field(default_factory=dict)
 
-    def calendar(self, timezone: str) -> WorkCalendar:
-        """The working calendar of a time zone, built once (holiday tables are not free)."""
-        if timezone not in self.calendars:
-            self.calendars[timezone] = self.settings.calendar(timezone)
-        return self.calendars[timezone]
+    def calendar(self, timezone: str, work_hours: str | None = None) -> WorkCalendar:
+        """A user's working calendar, built once per zone and hours (holidays are not free)."""
+        key = (timezone, work_hours)
+        if key not in self.calendars:
+            self.calendars[key] = self.settings.calendar(timezone, work_hours)
+        return self.calendars[key]
 
     @property
     def org(self) -> ingest.Org:

@@ -15,16 +15,18 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy.exc import OperationalError
 
 from bot import app as composition
 from bot.chat import teams_package
+from bot.core.calendar import WorkCalendar, parse_hours
 from bot.core.clock import Clock, FixedClock, SystemClock
 from bot.core.i18n import LOCALES
 from bot.core.mail import Address
 from bot.core.ports import Mailbox, MailError, SyncPage
+from bot.core.reminders import next_digest
 from bot.routing import RoutingError
 from bot.services import act, remind
 from bot.services.views import thread_json
@@ -159,11 +161,29 @@ def _user(args: argparse.Namespace, settings: Any) -> int:
             mailbox,
             now,
         )
-        from bot.core.reminders import next_digest
-
-        user.next_digest_at = next_digest(app.calendar(user.timezone), now)
+        user.work_hours = _work_hours(args.work_hours)
+        user.next_digest_at = next_digest(_calendar_of(app, user.timezone, user.work_hours), now)
     print(f"added {args.email} ({mailbox.kind}: {mailbox.locator})")
     return 0
+
+
+def _work_hours(text: str | None) -> str | None:
+    if text is None:
+        return None
+    try:
+        parse_hours(text)
+    except ValueError as error:
+        raise CliError(f"--work-hours: {error}") from None
+    return text
+
+
+def _calendar_of(app: composition.App, timezone: str, work_hours: str | None) -> WorkCalendar:
+    try:
+        return app.calendar(timezone, work_hours)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise CliError(
+            f"--timezone: unknown time zone {timezone!r} (try Asia/Ho_Chi_Minh)"
+        ) from None
 
 
 def _mailbox(args: argparse.Namespace) -> Mailbox:
@@ -185,6 +205,10 @@ def _user_args(command: argparse.ArgumentParser) -> None:
     command.add_argument("--name", required=True, help="the user's name, used to sign replies")
     command.add_argument("--locale", choices=LOCALES, help="language of the bot (default: LOCALE)")
     command.add_argument("--timezone", help="the user's time zone (default: TIMEZONE)")
+    command.add_argument(
+        "--work-hours",
+        help="the user's working spans, e.g. 08:30-12:00,13:30-17:30 (default: WORK_HOURS)",
+    )
     where = command.add_mutually_exclusive_group(required=True)
     where.add_argument("--maildir", help="a local Maildir mailbox")
     where.add_argument("--exchange", action="store_true", help="an Exchange Server mailbox (EWS)")

@@ -230,13 +230,15 @@ class Settings(BaseSettings):
         """Only what `load` passes in: the process environment is never read behind our back."""
         return (init_settings,)
 
-    def calendar(self, timezone: str | None = None) -> calendar.WorkCalendar:
-        """The working calendar of a user in `timezone` (the organisation's by default)."""
+    def calendar(
+        self, timezone: str | None = None, work_hours: str | None = None
+    ) -> calendar.WorkCalendar:
+        """A user's working calendar: their zone and hours, the organisation's by default."""
         country = self.holidays
         table = holidays_lib.country_holidays(country) if country else calendar.NoHolidays()
         return calendar.WorkCalendar(
             tz=ZoneInfo(timezone or self.timezone),
-            spans=calendar.parse_hours(self.work_hours),
+            spans=calendar.parse_hours(work_hours or self.work_hours),
             days=calendar.parse_days(self.work_days),
             holidays=table,
         )

@@ -77,6 +77,11 @@ def _on_locale(bot: SlackBot, body: Body, action: Body) -> None:
     bot.later(_prefer, bot, user_of(body), {"locale": str(action["selected_option"]["value"])})
 
 
+def _on_hours(bot: SlackBot, body: Body, action: Body) -> None:
+    chosen = str(action["selected_option"]["value"])
+    bot.later(_prefer, bot, user_of(body), {"work_hours": "" if chosen == "org" else chosen})
+
+
 def _on_digest(bot: SlackBot, body: Body, action: Body) -> None:
     bot.later(_prefer, bot, user_of(body), {"digest": action.get("value") == "on"})
 
@@ -105,6 +110,7 @@ CLICKS: dict[str | re.Pattern[str], Click] = {
     "rm_back": _on_back,
     "rm_locale": _on_locale,
     "rm_digest": _on_digest,
+    "rm_hours": _on_hours,
 }
 
 

@@ -49,6 +49,8 @@ T: dict[str, Text] = {
     "home_title": {"en": "Replyminder", "vi": "Replyminder"},
     "home_settings": {"en": "*Your settings*", "vi": "*Cài đặt của bạn*"},
     "home_language": {"en": "Language", "vi": "Ngôn ngữ"},
+    "home_hours": {"en": "Working hours", "vi": "Giờ làm việc"},
+    "home_hours_org": {"en": "🕗 Company working hours", "vi": "🕗 Giờ làm việc của công ty"},
     "home_digest_on": {"en": "☀️ Morning digest: on — turn off",
                        "vi": "☀️ Bản tin buổi sáng: bật — tắt đi"},
     "home_digest_off": {"en": "☀️ Morning digest: off — turn on",
@@ -58,6 +60,14 @@ T: dict[str, Text] = {
 }  # fmt: skip
 
 LANGUAGES = {"vi": "Tiếng Việt", "en": "English"}
+# The spans App Home offers; any other is set with `replyminder user add --work-hours`.
+WORK_SPANS = (
+    "07:30-11:30,13:00-17:00",
+    "08:00-12:00,13:00-17:00",
+    "08:30-12:00,13:30-17:30",
+    "09:00-12:00,13:00-18:00",
+    "00:00-24:00",
+)
 
 
 def say(key: str, locale: str, /, **params: object) -> str:

@@ -25,7 +25,7 @@ from bot.chat.slack_blocks import (
     plain,
     section,
 )
-from bot.chat.slack_texts import LANGUAGES, say
+from bot.chat.slack_texts import LANGUAGES, WORK_SPANS, say
 from bot.core.answers import ANSWERS
 from bot.core.cards import Card
 from bot.core.i18n import render
@@ -93,7 +93,24 @@ def _settings(page: HomePage) -> Block:
         "text": plain(say(label, page.locale)),
         "value": "off" if page.digest else "on",
     }
-    return {"type": "actions", "block_id": SETTINGS, "elements": [language, digest]}
+    return {"type": "actions", "block_id": SETTINGS, "elements": [language, _hours(page), digest]}
+
+
+def _hours(page: HomePage) -> Block:
+    """Working hours: the organisation's, or one of the common spans (the CLI takes any)."""
+    options = [{"text": plain(say("home_hours_org", page.locale)), "value": "org"}]
+    options += [{"text": plain(hours.replace(",", ", ")), "value": hours} for hours in WORK_SPANS]
+    chosen = page.work_hours or "org"
+    select: Block = {
+        "type": "static_select",
+        "action_id": "rm_hours",
+        "placeholder": plain(say("home_hours", page.locale)),
+        "options": options,
+    }
+    initial = next((o for o in options if o["value"] == chosen), None)
+    if initial is not None:
+        select["initial_option"] = initial
+    return select
 
 
 def _home_card(card: Card) -> list[Block]:

@@ -14,6 +14,7 @@ import re
 from collections.abc import Container, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Protocol
 from zoneinfo import ZoneInfo
 
 DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -199,3 +200,9 @@ class WorkCalendar:
             local = datetime.combine(day, time(0)) + timedelta(minutes=minute)
             found = known[day, minute] = local.replace(tzinfo=self.tz).astimezone(UTC)
         return found
+
+
+class Calendars(Protocol):
+    """Where services get a user's calendar: (time zone, working hours or None) → calendar."""
+
+    def __call__(self, timezone: str, work_hours: str | None = None, /) -> WorkCalendar: ...

@@ -15,7 +15,7 @@ not a missed answer); one copy left unanswered would still be nagged about.
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -24,7 +24,7 @@ from typing import Final
 from sqlalchemy import select
 
 from bot.core import reminders
-from bot.core.calendar import WorkCalendar
+from bot.core.calendar import Calendars
 from bot.core.mail import Address, Folder, Mail, Outgoing
 from bot.core.ports import Mailbox, MailError, SyncPage
 from bot.evaluation import corpora, enron
@@ -92,7 +92,7 @@ def _read(paths: Sequence[Path], root: Path, box: Folder) -> list[Mail]:
 def replay(
     box: enron.Mailbox,
     root: Path,
-    calendar: Callable[[str], WorkCalendar],
+    calendar: Calendars,
     *,
     live: bool = True,
     noise: int | None = None,

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
 
-from bot.core.calendar import WorkCalendar
+from bot.core.calendar import Calendars
 from bot.evaluation import (
     corpora,
     enron,
@@ -45,7 +45,7 @@ class Evaluation:
 
 def evaluate(
     root: Path,
-    calendar: Callable[[str], WorkCalendar],
+    calendar: Calendars,
     sample: int | None = None,
     say: Callable[[str], None] = lambda _: None,
     *,
@@ -68,7 +68,7 @@ def evaluate(
 
 def _replies(
     root: Path,
-    calendar: Callable[[str], WorkCalendar],
+    calendar: Calendars,
     sample: int | None,
     say: Callable[[str], None],
     *,
@@ -86,7 +86,7 @@ def _replies(
 
 def _replay(
     root: Path,
-    calendar: Callable[[str], WorkCalendar],
+    calendar: Calendars,
     boxes: list[enron.Mailbox],
     say: Callable[[str], None],
     *,

@@ -125,7 +125,7 @@ def _prepare(
 
 def _ready(batch: _Batch, row: OutboxRow, setup: Reminding, now: datetime) -> _Ready | None:
     user = batch.users[row.user_id]
-    cal = setup.calendar(user.timezone)
+    cal = setup.calendar(user.timezone, user.work_hours)
     card, ids = _card(batch, row, user, cal, setup, now)
     if card is None:
         return None

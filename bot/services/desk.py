@@ -65,9 +65,14 @@ class Desk:
         return home.thread_card(self.store, self.acting, email, thread_id, now)
 
     def set_preferences(
-        self, email: str, *, locale: str | None = None, digest: bool | None = None
+        self,
+        email: str,
+        *,
+        locale: str | None = None,
+        digest: bool | None = None,
+        work_hours: str | None = None,
     ) -> None:
-        home.set_preferences(self.store, email, locale=locale, digest=digest)
+        home.set_preferences(self.store, email, locale=locale, digest=digest, work_hours=work_hours)
 
     def hold_draft(self, email: str, thread_id: int, day: date, now: datetime) -> drafts.Draft:
         return drafts.hold_draft(self.store, self.acting, email, thread_id, day, now)

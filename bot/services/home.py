@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot.core.calendar import WorkCalendar
+from bot.core.calendar import WorkCalendar, parse_hours
 from bot.core.cards import Card, CardKind
 from bot.core.i18n import LOCALES
 from bot.core.present import reminder_card
@@ -30,6 +30,7 @@ class Home:
     email: str
     locale: str
     digest: bool
+    work_hours: str  # "" when the organisation's hours apply
     cards: tuple[Card, ...]
     total: int  # open threads, also those not shown
 
@@ -40,7 +41,8 @@ def home(store_: Store, setup: Acting, email: str, now: datetime) -> Home:
         user = users.user_by_email(session, email)
         rows = store.open_threads(session, user.id)
         cards = tuple(_card(setup, user, t, now) for t in rows[:SHOWN])
-        return Home(user.email, user.locale, user.digest, cards, len(rows))
+        hours = user.work_hours or ""
+        return Home(user.email, user.locale, user.digest, hours, cards, len(rows))
 
 
 def thread_card(
@@ -56,7 +58,7 @@ def thread_card(
 
 
 def _card(setup: Acting, user: User, thread: Thread, now: datetime) -> Card:
-    cal: WorkCalendar = setup.calendar(user.timezone)
+    cal: WorkCalendar = setup.calendar(user.timezone, user.work_hours)
     view = store.view(thread)
     kind = CardKind.BREACH if view.deadline() <= now else CardKind.REMINDER
     card = reminder_card(view, kind, cal, now, user.locale, setup.policy.sla_hours)
@@ -80,14 +82,27 @@ def _closed(card: Card) -> Card:
 
 
 def set_preferences(
-    store_: Store, email: str, *, locale: str | None = None, digest: bool | None = None
+    store_: Store,
+    email: str,
+    *,
+    locale: str | None = None,
+    digest: bool | None = None,
+    work_hours: str | None = None,
 ) -> None:
-    """Change what the user may change for themselves; an unknown language is refused."""
+    """Change what the user may change for themselves; an unknown value is refused.
+
+    `work_hours` is spans like "08:30-12:00,13:30-17:30", or "" for the organisation's.
+    Deadlines already running keep the hours they started with.
+    """
     if locale is not None and locale not in LOCALES:
         raise ValueError(f"unknown language {locale!r} (expected one of {', '.join(LOCALES)})")
+    if work_hours:
+        parse_hours(work_hours)  # raises ValueError with a clear message
     with store_.unit() as session:
         user = users.user_by_email(session, email)
         if locale is not None:
             user.locale = locale
         if digest is not None:
             user.digest = digest
+        if work_hours is not None:
+            user.work_hours = work_hours or None

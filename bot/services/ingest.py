@@ -20,7 +20,7 @@ from datetime import datetime, timedelta
 from sqlalchemy.orm import Session
 
 from bot.core import reminders
-from bot.core.calendar import WorkCalendar
+from bot.core.calendar import Calendars
 from bot.core.mail import Folder, Viewer
 from bot.core.ports import MailboxUnavailable, MailError, MailProvider, SyncPage
 from bot.core.suggest import Route
@@ -42,7 +42,7 @@ class Org:
 
     internal_domains: frozenset[str]
     policy: reminders.Policy
-    calendar: Callable[[str], WorkCalendar]  # time zone → the user's working calendar
+    calendar: Calendars  # a user's zone and hours → their working calendar
     routes: Sequence[Route] = ()
     lookback: timedelta = timedelta(days=14)
     poll: timedelta = timedelta(minutes=5)
@@ -137,7 +137,7 @@ def _context(
         preferences=users.preferences(session, user.id),
     )
     history = store.forward_history(session, user.id)
-    calendar = org.calendar(user.timezone)
+    calendar = org.calendar(user.timezone, user.work_hours)
     return Context(user, viewer, calendar, org, now, backfill, report, lookup, known, history)
 
 

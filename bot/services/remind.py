@@ -12,7 +12,7 @@ pass costs what is due, not how many threads there are.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
@@ -21,7 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.core import reminders
-from bot.core.calendar import WorkCalendar
+from bot.core.calendar import Calendars
 from bot.core.cards import CardKind
 from bot.core.ports import ChatChannel
 from bot.core.risks import looks_like_phishing
@@ -45,7 +45,7 @@ class Reminding:
     """What the reminder pass needs of the organisation."""
 
     policy: reminders.Policy
-    calendar: Callable[[str], WorkCalendar]
+    calendar: Calendars  # a user's zone and hours → their working calendar
     channels: Mapping[str, ChatChannel]
     default_platform: str = "console"
 
@@ -81,7 +81,7 @@ def _plan_thread(
     """Move the thread along the policy: (the outbox row of the DM it deserves now, if any;
     the thread's columns as they are after). The columns are written in one statement for
     the whole batch, cheaper than the session's flush of each object."""
-    cal = setup.calendar(user.timezone)
+    cal = setup.calendar(user.timezone, user.work_hours)
     view = after = store.view(thread)
     decision = reminders.decide(view, cal, setup.policy, now)
     dm = None
@@ -117,7 +117,7 @@ def _digest_due(session: Session, now: datetime) -> list[User]:
 
 
 def _plan_digest(session: Session, user: User, setup: Reminding, now: datetime) -> None:
-    cal = setup.calendar(user.timezone)
+    cal = setup.calendar(user.timezone, user.work_hours)
     missed = user.next_digest_at is not None and now - user.next_digest_at > DIGEST_GRACE
     user.next_digest_at = reminders.next_digest(cal, now)
     if not user.digest or missed:  # a "good morning" at 2 pm helps nobody: wait for tomorrow

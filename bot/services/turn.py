@@ -5,7 +5,7 @@ Shared by the command handlers in `act` and the mail-sending ones in `send`.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from bot.core import commands, reminders
 from bot.core.answers import ANSWERS, STATE_WORDS
-from bot.core.calendar import WorkCalendar
+from bot.core.calendar import Calendars, WorkCalendar
 from bot.core.cards import Card
 from bot.core.commands import Command
 from bot.core.i18n import render
@@ -32,7 +32,7 @@ TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
 class Acting:
     """What acting on commands needs of the organisation."""
 
-    calendar: Callable[[str], WorkCalendar]
+    calendar: Calendars  # a user's zone and hours → their working calendar
     policy: reminders.Policy
     providers: Mapping[str, MailProvider]
     routes: Sequence[Route] = ()
@@ -72,7 +72,7 @@ class Turn:
     cal: WorkCalendar = field(init=False)
 
     def __post_init__(self) -> None:
-        self.cal = self.setup.calendar(self.user.timezone)
+        self.cal = self.setup.calendar(self.user.timezone, self.user.work_hours)
 
     @property
     def locale(self) -> str:

@@ -68,6 +68,7 @@ class User(Base):
     name: Mapped[str] = mapped_column(String(200))
     locale: Mapped[str] = mapped_column(String(5))
     timezone: Mapped[str] = mapped_column(String(64))
+    work_hours: Mapped[str | None] = mapped_column(String(64))  # None: the organisation's
     digest: Mapped[bool] = mapped_column(default=True)
     last_platform: Mapped[str | None] = mapped_column(String(16))
     next_ref: Mapped[int] = mapped_column(Integer, default=1)

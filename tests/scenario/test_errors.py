@@ -98,3 +98,18 @@ def test_python_dash_m_bot_is_the_same_program(tmp_path: Path) -> None:
         "status",
     ):
         assert command in result.stdout
+
+
+def test_registration_checks_zone_and_hours(world: World, tmp_path: Path) -> None:
+    """A wrong --timezone or --work-hours is one line, and no user is added."""
+    box = str(world.boxes[LAN])
+    for flag, value, said in (
+        ("--timezone", "Mars/Base", "unknown time zone"),
+        ("--work-hours", "9-6", "expected spans"),
+    ):
+        code, _, err = world.run(
+            "user", "add", "new@saomai.vn", "--name", "N", flag, value, "--maildir", box
+        )
+        assert 2 == code and said in err
+    code, _, err = world.run("threads", "new@saomai.vn")
+    assert 1 == code and "no user" in err

@@ -33,7 +33,7 @@ def test_home_lists_open_threads_most_urgent_first_with_actions(served: World) -
     assert text.index("PO-2311") < min(
         text.index("Hóa đơn tháng 11"), text.index("Báo cáo doanh số")
     )
-    assert ["rm_locale", "rm_digest"] == actions_of(home["blocks"])[:2]
+    assert ["rm_locale", "rm_hours", "rm_digest"] == actions_of(home["blocks"])[:3]
     assert "rm_hold" in actions_of(home["blocks"])
 
 
@@ -82,6 +82,25 @@ def test_the_language_can_be_changed_from_home(served: World) -> None:
     served.settle()
     redrawn = served.fake.called("views.publish")[-1]["view"]
     assert "*Your settings*" in blocks_text(redrawn["blocks"])
+
+
+def test_working_hours_can_be_changed_from_home(served: World) -> None:
+    """Working hours → 09:00-18:00: stored; her deadlines and reminders follow them from now on."""
+    home = opened_home(served)
+    block_id, menu = element(home["blocks"], "rm_hours")
+    assert "org" == menu["initial_option"]["value"]
+    later = next(o for o in menu["options"] if o["value"].startswith("09:00"))
+    served.interact(
+        payloads.click_on_view(U_LAN, home, block_id, {**menu, "selected_option": later})
+    )
+    served.settle()
+    redrawn = served.fake.called("views.publish")[-1]["view"]
+    _, shown = element(redrawn["blocks"], "rm_hours")
+    assert "09:00-12:00,13:00-18:00" == shown["initial_option"]["value"]
+    with served.app.store.session() as session:
+        from bot.store import users
+
+        assert "09:00-12:00,13:00-18:00" == users.user_by_email(session, LAN).work_hours
 
 
 def test_the_messages_tab_is_acknowledged_and_left_alone(served: World) -> None:
