@@ -77,7 +77,9 @@ class App:
 
     @property
     def reminding(self) -> remind.Reminding:
-        return remind.Reminding(self.policy, self.calendar, self.channels, self.settings.chat)
+        return remind.Reminding(
+            self.policy, self.calendar, self.channels, self.settings.chat, self.acting
+        )
 
     @property
     def acting(self) -> Acting:

@@ -179,7 +179,11 @@ def _hold_form(card: Card, hold: Command) -> Json:
     ]  # fmt: skip
     if card.nudge:
         body.append(_run(f"💬 {card.nudge}", weight="bolder"))
-    body.append(_run(render(CARD["hold_preview"], loc), isSubtle=True))
+    if card.preview:  # the very text that will go out, for the proposed date
+        body.append(_run(render(CARD["hold_preview_title"], loc), weight="bolder"))
+        body.append(_run(card.preview, isSubtle=True))
+    else:
+        body.append(_run(render(CARD["hold_preview"], loc), isSubtle=True))
     go = _submit(render(CARD["hold_go"], loc), _data(card, verb="hold"), "positive")
     return _form(render(CARD["hold"], loc), body, go)
 

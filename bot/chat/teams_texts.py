@@ -35,6 +35,8 @@ CARD: dict[str, Text] = {
     "hold_by": {"en": "Promise a full answer by", "vi": "Hẹn trả lời đầy đủ trước ngày"},
     "hold_preview": {"en": "Preview: a short, polite email goes from your mailbox to the sender, in their language: you received their email and will answer in full by this date.",
                      "vi": "Xem trước: một email ngắn, lịch sự được gửi từ hộp thư của bạn tới người gửi, bằng ngôn ngữ của họ: bạn đã nhận email và sẽ trả lời đầy đủ trước ngày này."},
+    "hold_preview_title": {"en": "It will read (for the date proposed above; another date changes only the date):",
+                           "vi": "Nội dung thư (với ngày đề xuất ở trên; chọn ngày khác thì chỉ đổi ngày):"},
     "hold_go": {"en": "Send holding reply", "vi": "Gửi thư hẹn"},
     "forward": {"en": "📨 Forward", "vi": "📨 Chuyển tiếp"},
     "forward_to": {"en": "Forward to", "vi": "Chuyển cho"},

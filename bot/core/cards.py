@@ -54,6 +54,7 @@ class Card:
     suggestions: tuple[str, ...] = ()
     nudge: str = ""
     nudge_first: bool = False  # near or past the deadline, the holding-reply nudge leads
+    preview: str = ""  # the holding reply the nudge proposes, as it would be sent
     actions: tuple[Action, ...] = ()
     lines: tuple[Line, ...] = ()
     body: str = ""

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
@@ -22,9 +22,12 @@ from sqlalchemy.orm import Session
 
 from bot.core.calendar import WorkCalendar
 from bot.core.cards import Card, CardKind
+from bot.core.mail import Address
 from bot.core.ports import ChatAddress, ChatChannel, ChatError
-from bot.core.present import digest_card, reminder_card
+from bot.core.present import digest_card, proposed_promise, reminder_card
+from bot.core.replies import TemplateError
 from bot.core.thread import State, ThreadView
+from bot.services import send
 from bot.store import outbox, users
 from bot.store import threads as store
 from bot.store.db import Store
@@ -154,7 +157,21 @@ def _card(
     if thread is None or thread.state not in _REMINDED:
         return None, ()
     card = reminder_card(store.view(thread), kind, cal, now, user.locale, setup.policy.sla_hours)
-    return card, (thread.id,)
+    return _with_preview(card, thread, user, cal, setup, now), (thread.id,)
+
+
+def _with_preview(
+    card: Card, thread: Thread, user: User, cal: WorkCalendar, setup: Reminding, now: datetime
+) -> Card:
+    """The card with the holding reply its nudge proposes, for platforms that show it."""
+    if not card.nudge or setup.drafting is None:
+        return card
+    to = Address(thread.sender_email, thread.sender_name)
+    try:
+        text = send.holding_body(setup.drafting, thread, user, proposed_promise(cal, now), to)
+    except TemplateError:
+        return card  # the command itself will say what is wrong with the template
+    return replace(card, preview=text)
 
 
 def _views(batch: _Batch, ids: list[int], open_only: bool) -> list[ThreadView]:

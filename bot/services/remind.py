@@ -28,6 +28,7 @@ from bot.core.risks import looks_like_phishing
 from bot.core.thread import State
 from bot.core.triage import Importance
 from bot.services.delivery import Delivery, deliver, route
+from bot.services.turn import Acting
 from bot.store import outbox
 from bot.store import threads as store
 from bot.store.db import Store
@@ -48,6 +49,7 @@ class Reminding:
     calendar: Calendars  # a user's zone and hours → their working calendar
     channels: Mapping[str, ChatChannel]
     default_platform: str = "console"
+    drafting: Acting | None = None  # to show the proposed holding reply on cards
 
 
 def remind(store_: Store, setup: Reminding, now: datetime) -> list[Delivery]:

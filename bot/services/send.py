@@ -111,16 +111,22 @@ def _recipient(turn: Turn, thread: Thread, day: date, confirmed: bool) -> Addres
     )
 
 
-def _holding_reply(turn: Turn, thread: Thread, day: date, to: Address) -> Answer | Send:
+def holding_body(setup: Acting, thread: Thread, user: User, day: date, to: Address) -> str:
+    """The holding reply's text, in the language of the mail it answers (TemplateError if
+    the organisation's template cannot be filled)."""
     language = thread.language
+    return fill(
+        setup.template("holding", language),
+        name=short_name(to.name) or to.email,
+        subject=thread.subject,
+        date=dates.format_date(day, language),
+        signature=user.name,
+    )
+
+
+def _holding_reply(turn: Turn, thread: Thread, day: date, to: Address) -> Answer | Send:
     try:
-        body = fill(
-            turn.setup.template("holding", language),
-            name=short_name(to.name) or to.email,
-            subject=thread.subject,
-            date=dates.format_date(day, language),
-            signature=turn.user.name,
-        )
+        body = holding_body(turn.setup, thread, turn.user, day, to)
     except TemplateError as error:
         return turn.say("template_broken", "error", thread, error=str(error))
     key = f"hold:{thread.id}:{day.isoformat()}"

@@ -30,3 +30,15 @@ def test_a_user_the_org_platform_cannot_reach_keeps_the_dm_waiting(synced: World
         rows = session.scalars(select(OutboxRow)).all()
         assert rows and all(r.status == "pending" and r.attempts == 1 for r in rows)
         assert "not reachable on slack yet" in (rows[0].error or "")
+
+
+def test_a_reminder_card_carries_the_holding_reply_it_proposes(world: World) -> None:
+    """The card's preview is the very holding reply `hold` would send for the proposed day."""
+    app = composition.build(load(os.environ, None), FixedClock(NOW))
+    app.sync(NOW)
+    deliveries = remind.remind(app.store, app.reminding, NOW)
+    minh = next(d.card for d in deliveries if d.card.subject.startswith("KHẨN"))
+    assert minh.preview.startswith("Kính gửi anh/chị Minh,")
+    assert "thứ Ba, 01/12/2026" in minh.preview and minh.preview.rstrip().endswith("Trần Thị Lan")
+    phishing = next(d.card for d in deliveries if "khóa" in d.card.subject)
+    assert "" == phishing.preview

@@ -101,6 +101,13 @@ def test_the_hold_form_is_prefilled_with_the_proposed_day_and_previews() -> None
     assert texts(hold["body"])[1].startswith("Preview: a short, polite email")
 
 
+def test_the_hold_form_shows_the_very_reply_when_the_card_carries_it() -> None:
+    """With the drafted text on the card, the form shows it instead of a description."""
+    drafted = "Kính gửi anh/chị Minh,\n\nTôi đã nhận được email “PO-2311”..."
+    hold = forms(teams_cards.adaptive(reminder(preview=drafted)))["🤝 Holding reply"]
+    assert drafted == texts(hold["body"])[2]
+
+
 def test_the_forward_form_lists_the_suggestions_and_takes_any_address() -> None:
     """The suggested addresses are choices; a text box takes an address or an alias."""
     forward = forms(teams_cards.adaptive(reminder()))["📨 Forward"]
