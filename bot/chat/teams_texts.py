@@ -1,4 +1,3 @@
-# ruff: noqa: E501 — text tables: one sentence a line reads and translates better (as bot/core/answers.py)
 """Teams: everything the Teams adapter says, in Vietnamese and English.
 
 `BOT` holds the bot's own messages (teams_app), `CARD` the labels of the
