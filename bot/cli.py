@@ -400,19 +400,19 @@ def _demo(args: argparse.Namespace, settings: Any) -> int:
 def _run(args: argparse.Namespace, settings: Any) -> int:
     from bot import worker
 
-    return worker.run(settings, web=True, loop=True)
+    return worker.run(settings, SystemClock(), web=True, ticking=True)
 
 
 def _web(args: argparse.Namespace, settings: Any) -> int:
     from bot import worker
 
-    return worker.run(settings, web=True, loop=False)
+    return worker.run(settings, _clock(args), web=True, ticking=False)
 
 
 def _worker(args: argparse.Namespace, settings: Any) -> int:
     from bot import worker
 
-    return worker.run(settings, web=False, loop=True)
+    return worker.run(settings, _clock(args), web=False, ticking=True)
 
 
 # ── teams-package ───────────────────────────────────────────────────────────

@@ -13,7 +13,7 @@ import threading
 from datetime import datetime
 
 from bot import app as composition
-from bot.core.clock import SystemClock
+from bot.core.clock import Clock
 from bot.settings import Settings
 from bot.web import serve
 
@@ -33,7 +33,7 @@ def tick(app: composition.App, now: datetime) -> None:
         log.info("sent %s to %s via %s", delivery.kind, delivery.user, delivery.channel)
 
 
-def loop(app: composition.App, stop: threading.Event) -> None:
+def keep_ticking(app: composition.App, stop: threading.Event) -> None:
     log.info(
         "worker started: mail every %d min, reminders every %ds",
         app.settings.poll_minutes,
@@ -47,13 +47,16 @@ def loop(app: composition.App, stop: threading.Event) -> None:
         stop.wait(TICK_SECONDS)
 
 
-def run(settings: Settings, *, web: bool, loop: bool) -> int:
-    """`run` (both halves), `web` (the server alone) or `worker` (the loop alone)."""
-    app = composition.build(settings, SystemClock())
+def run(settings: Settings, clock: Clock, *, web: bool, ticking: bool) -> int:
+    """`run` (both halves), `web` (the server alone) or `worker` (the loop alone).
+
+    `clock` is the real one, or (`web`/`worker --now`) a fixed one for trying things out.
+    """
+    app = composition.build(settings, clock)
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    worker = threading.Thread(target=globals()["loop"], args=(app, stop), daemon=True)
-    if loop:
+    worker = threading.Thread(target=keep_ticking, args=(app, stop), daemon=True)
+    if ticking:
         worker.start()
     try:
         if web:
