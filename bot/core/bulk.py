@@ -105,6 +105,12 @@ _UNSUBSCRIBE: Final = re.compile(
     r"|수신\s?거부|配信(?:停止|解除)|退订",  # "refuse", "stop delivery": Korean, Japanese, Chinese
     re.IGNORECASE,
 )
+folded.guard(
+    _UNSUBSCRIBE,
+    *("unsubscribe", "opt", "to stop receiving", "manage", "list", "database", "mailing"),
+    *("mailer", "contacts", "remov", "delete", "exclude", "wish", "want", "like", "subscri"),
+    *("huy dang ky", "ngung nhan", "tu choi nhan", "수신", "配信", "退订"),
+)
 
 
 def _newsletter(reading: Reading) -> Params | None:
@@ -127,6 +133,10 @@ _MACHINE_SAYS: Final = re.compile(
     r"|vui long khong tra loi|khong tra loi (?:thu|email) nay|(?:thu|email) (?:nay )?(?:duoc )?"
     r"(?:gui )?tu dong)(?!\w)",
     re.IGNORECASE,
+)
+folded.guard(
+    _MACHINE_SAYS,
+    *("reply", "automat", "generated", "if you did", "tra loi", "tu dong"),
 )
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_left
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -49,17 +50,24 @@ class Cue:
         return None
 
 
-def _words(alternatives: str) -> re.Pattern[str]:
-    return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE)
+def _words(alternatives: str, *guard: str) -> re.Pattern[str]:
+    """`alternatives` as whole words, case-insensitive; `guard`: words one of which every
+    match holds, searched for first (see `folded.guard`, which proves it)."""
+    pattern = re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE)
+    return folded.guard(pattern, *guard) if guard else pattern
 
 
 URGENT: Final = Cue(
     plain=_words(
         r"urgent(?:ly)?|asap|a\.s\.a\.p\.?|immediately|right away|time[- ]sensitive"
-        r"|khan cap|khan truong|can gap|rat gap|gap gap|hoa toc|cuc gap"
+        r"|khan cap|khan truong|can gap|rat gap|gap gap|hoa toc|cuc gap",
+        *("urgent", "asap", "a.s.a.p", "immediately", "right away", "sensitive", "khan", "gap"),
+        "hoa toc",
     ),
     # "gấp đôi", "gấp 3 lần" multiply, they do not hurry.
-    marked=_words(r"khẩn|gấp(?! (?:đôi|ba|rưỡi|nhiều|mấy|\d))|hỏa tốc|hoả tốc"),
+    marked=_words(
+        r"khẩn|gấp(?! (?:đôi|ba|rưỡi|nhiều|mấy|\d))|hỏa tốc|hoả tốc", "khẩn", "gấp", "tốc"
+    ),
 )
 
 REQUEST: Final = Cue(
@@ -74,7 +82,10 @@ REQUEST: Final = Cue(
 )
 
 QUESTION: Final = Cue(
-    plain=re.compile(r"\?(?!\w)|(?<!\w)(?:duoc khong|chua a|khong a|the nao a)(?!\w)", re.I),
+    plain=folded.guard(
+        re.compile(r"\?(?!\w)|(?<!\w)(?:duoc khong|chua a|khong a|the nao a)(?!\w)", re.I),
+        *("?", "duoc khong", "chua a", "khong a", "the nao a"),
+    ),
 )
 
 _URL: Final = re.compile(r"\b(?:https?://|www\.)\S+|\S+@\S+\.\w+", re.IGNORECASE)
@@ -132,27 +143,68 @@ def is_soon(deadline: str, now: datetime) -> bool:
 
 
 def without_urls(text: str) -> str:
-    """Text with URLs and addresses blanked, so that their "?" and words do not count."""
-    return _URL.sub(" ", text)
+    """Text with URLs and addresses blanked, so that their "?" and words do not count.
+
+    A URL or an address never spans white space, and holds "@", "://" or "www.": so only
+    the words holding one are blanked, each as the whole text would have been. (Over the
+    whole text, `_URL`'s "\\S+@" tries every word to its end for an "@": most of read's time.)
+    """
+    if "@" not in text and "://" not in text and "www." not in text.lower():
+        return text
+    backwards, pieces, done = text[::-1], list[str](), 0
+    for mark in _URL_MARK.finditer(text):
+        at = mark.start()
+        if at < done:
+            continue  # in the word just blanked
+        start, end = at - _run(backwards, len(text) - at), at + _run(text, at)
+        pieces += (text[done:start], _URL.sub(" ", text[start:end]))
+        done = end
+    return "".join(pieces) + text[done:]
+
+
+_URL_MARK: Final = re.compile(r"@|://|[wW][wW][wW]\.")  # what `_URL` cannot match without
+_WORD_RUN: Final = re.compile(r"\S*")
+
+
+def _run(text: str, at: int) -> int:
+    """How many characters from `at` on are not white space."""
+    found = _WORD_RUN.match(text, at)
+    return found.end() - at if found else 0
 
 
 def sentences(prose: Prose, *wanted: re.Pattern[str]) -> Iterator[Prose]:
-    """The sentences of a text (wrapped lines joined), each as written and without accents.
+    """The sentences of a text (wrapped lines joined) that may hold a match of one of
+    `wanted`, each as written and without accents; all of them when none is given.
 
-    `wanted`: patterns the caller will look for in each sentence's plain text. When none
-    of them matches the whole text (its lines joined the same way), no sentence can hold
-    a match, and none is made: cutting a long mail into sentences is costly, and most
-    mail holds none of the phrases asked for. Only for patterns that tie no match to the
-    start or end of the text (`^`, `$`): across sentences, those would differ.
+    Cutting a long mail into sentences is costly, and most sentences hold none of the
+    phrases asked for. Where a pattern matches in a sentence, it also matches in the
+    whole text with its lines joined the same way (the sentences, joined by spaces), at
+    the same place: so the whole text is searched first for every place a match starts,
+    and only the sentences holding one are made; the caller searches those again. Only
+    for patterns that tie no match to the start or end of the text (`^`, `$`).
     """
-    if wanted and not any(folded.search(p, _joined(prose.plain)) for p in wanted):
+    joined = _joined(prose.plain)
+    starts = sorted(at for p in wanted for at in folded.starts(p, joined)) if wanted else None
+    if starts == []:
         return
-    start = 0
-    for end in re.finditer(r"[.!?]+(?=\s)|\n\s*\n|$", prose.plain):
-        chunk = Prose(prose.text[start : end.end()], prose.plain[start : end.end()])
-        start = end.end()
-        if chunk.text.strip():
-            yield Prose(" ".join(chunk.text.split()), " ".join(chunk.plain.split()))
+    begin = offset = 0  # where the sentence begins in `prose` and in `joined`
+    for end in [*(found.end() for found in _SENTENCE_END.finditer(prose.plain)), None]:
+        plain = " ".join(prose.plain[begin:end].split())
+        if plain and (starts is None or _holds(starts, offset, offset + len(plain))):
+            yield Prose(" ".join(prose.text[begin:end].split()), plain)
+        offset += len(plain) + 1 if plain else 0
+        begin = end or 0
+
+
+# After ".", "!" or "?" before a space, or a blank line; the text's end closes the last one.
+# (Written to begin with a class: the engine then skips ahead to where one can start.)
+_SENTENCE_END: Final = re.compile(r"[.!?\n](?:(?<=[.!?])[.!?]*(?=\s)|(?<=\n)\s*\n)")
+
+
+def _holds(starts: list[int], begin: int, end: int) -> bool:
+    """Whether one of the sorted `starts` falls in [begin, end)."""
+    at = bisect_left(starts, begin)
+    return at < len(starts) and starts[at] < end
 
 
 @lru_cache(maxsize=16)
@@ -162,7 +214,9 @@ def _joined(text: str) -> str:
 
 
 _DAY_WORD: Final = _words(
-    r"today|tonight|tomorrow|hom nay|toi nay|ngay mai|(?:sang|trua|chieu) (?:nay|mai)"
+    r"today|tonight|tomorrow|hom nay|toi nay|ngay mai|(?:sang|trua|chieu) (?:nay|mai)",
+    *("today", "tonight", "tomorrow", "hom nay", "toi nay", "ngay mai", "sang nay", "sang mai"),
+    *("trua nay", "trua mai", "chieu nay", "chieu mai"),
 )
 
 

@@ -19,6 +19,8 @@ import re
 from collections.abc import Iterator
 from functools import lru_cache
 
+from bot.core import literals
+
 try:  # letters the engine holds equal beyond simple lower-casing (CPython 3.11+)
     from re._casefix import _EXTRA_CASES as _ENGINE_CASES  # type: ignore[import-not-found]
 
@@ -28,11 +30,38 @@ except ImportError:  # pragma: no cover - another Python: lower-casing is never 
     _UNUSUAL = None
 
 
+# Patterns searched only in texts that hold one of their words (see `guard`).
+_GUARDS: dict[re.Pattern[str], tuple[str, ...]] = {}
+
+
+def guard(pattern: re.Pattern[str], *words: str) -> re.Pattern[str]:
+    """`pattern`, from now on searched only in (lower-cased) texts holding one of `words`.
+
+    Raises `literals.Unproven` (at import) unless every match of the pattern holds one
+    of them: the pre-check can only spare work, never a match.
+    """
+    twin = _fast(pattern)
+    if twin is not None and literals.available():
+        _GUARDS[pattern] = literals.prove(twin.pattern, twin.flags, words)
+    return pattern
+
+
+def _may_match(pattern: re.Pattern[str], low: str, pos: int) -> bool:
+    words = _GUARDS.get(pattern)
+    if words is None:
+        return True
+    if pos:
+        return any(low.find(word, pos) >= 0 for word in words)
+    return any(word in low for word in words)
+
+
 def search(pattern: re.Pattern[str], text: str, pos: int = 0) -> re.Match[str] | None:
     """`pattern.search(text, pos)`, by way of the lower-cased text when that is the same."""
     fast, low = _fast(pattern), _lowered(text)
     if fast is None or low is None:
         return pattern.search(text, pos)
+    if not _may_match(pattern, low, pos):
+        return None
     found = fast.search(low, pos)
     if found is None:
         return None
@@ -44,10 +73,36 @@ def finditer(pattern: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
     fast, low = _fast(pattern), _lowered(text)
     if fast is None or low is None:
         return pattern.finditer(text)
+    if not _may_match(pattern, low, 0):
+        return iter(())
     found = [_again(pattern, text, match) for match in fast.finditer(low)]
     if any(match is None for match in found):  # pragma: no cover - cannot happen; stay exact
         return pattern.finditer(text)
     return iter([match for match in found if match is not None])
+
+
+def starts(pattern: re.Pattern[str], text: str) -> list[int]:
+    """Every place in `text` where a match of `pattern` starts, overlapping ones too."""
+    fast, low = _fast(pattern), _lowered(text)
+    if fast is None or low is None:
+        return _starts(pattern, text)
+    if not _may_match(pattern, low, 0):
+        return []
+    found, match = [], fast.search(low)
+    while match is not None:
+        if _again(pattern, text, match) is None:  # pragma: no cover - cannot happen; stay exact
+            return _starts(pattern, text)
+        found.append(match.start())
+        match = fast.search(low, match.start() + 1)
+    return found
+
+
+def _starts(pattern: re.Pattern[str], text: str) -> list[int]:
+    found, match = [], pattern.search(text)
+    while match is not None:
+        found.append(match.start())
+        match = pattern.search(text, match.start() + 1)
+    return found
 
 
 def _again(pattern: re.Pattern[str], text: str, fast: re.Match[str]) -> re.Match[str] | None:

@@ -49,13 +49,24 @@ _LOOK_BACK: Final = 40  # characters before a lure in which a negation cancels i
 QUOTE_LIMIT: Final = 60  # characters of a found phrase quoted in a warning
 
 
-def _pattern(alternatives: str) -> re.Pattern[str]:
-    return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE)
+def _pattern(alternatives: str, *guard: str) -> re.Pattern[str]:
+    """Whole words, case-insensitive; `guard`: words one of which every match holds,
+    searched for first (see `folded.guard`, which proves it)."""
+    pattern = re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE)
+    return folded.guard(pattern, *guard) if guard else pattern
 
 
-_GIVE_SECRET: Final = _pattern(rf"{_GIVE}\W+(?:\w+\W+){{0,5}}?{_LOGIN_WORDS}")
-_VERIFY: Final = _pattern(_VERIFY_ACCOUNT)
-_THREAT_TO_LOG_IN: Final = _pattern(rf"(?:{_THREAT})[\s\S]{{0,150}}?(?:{_ACCESS})")
+_GIVE_SECRET: Final = _pattern(
+    rf"{_GIVE}\W+(?:\w+\W+){{0,5}}?{_LOGIN_WORDS}",
+    *("password", "passcode", "passwd", "pin", "otp", "one time", "one-time", "security code"),
+    *("verification code", "credential", "login details", "login information", "sign-in"),
+    *("sign in", "account details", "account information", "mat khau", "ma xac", "dang nhap"),
+)
+_VERIFY: Final = _pattern(_VERIFY_ACCOUNT, "account", "identity", "mailbox", "tai khoan")
+_THREAT_TO_LOG_IN: Final = _pattern(
+    rf"(?:{_THREAT})[\s\S]{{0,150}}?(?:{_ACCESS})",
+    *("log in", "login", "sign in", "signin", "password", "reset", "dang nhap", "mat khau"),
+)
 _BY_REPLY: Final = re.compile(r"send|reply|gui|cung cap", re.IGNORECASE)
 
 
@@ -94,7 +105,8 @@ _CHANGED_ACCOUNT: Final = _pattern(
     r"|(?:pay|transfer|send|remit)\w* (?:\w+ ){0,4}(?:to|into) (?:our|the|this) new"
     r" (?:bank )?account"
     r"|(?:thay doi|cap nhat|doi) (?:so )?tai khoan(?: ngan hang)?"
-    r"|(?:so )?tai khoan (?:ngan hang )?moi"
+    r"|(?:so )?tai khoan (?:ngan hang )?moi",
+    *("bank", "account number", "account details", "new account", "tai khoan"),
 )
 _PAYMENT: Final = _pattern(
     r"wire transfer|bank transfer|transfer (?:the )?(?:funds|money|payment|amount)"

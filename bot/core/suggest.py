@@ -41,6 +41,20 @@ class PastForward:
     to: Address
 
 
+class Forwards:
+    """Past forwards by sender and by subject: asked for every new thread, so kept indexed."""
+
+    def __init__(self, past: Iterable[PastForward] = ()) -> None:
+        self.by_sender: dict[str, list[PastForward]] = {}
+        self.by_subject: dict[str, list[PastForward]] = {}
+        for forward in past:
+            self.append(forward)
+
+    def append(self, forward: PastForward) -> None:
+        self.by_sender.setdefault(forward.sender, []).append(forward)
+        self.by_subject.setdefault(forward.subject_key, []).append(forward)
+
+
 @dataclass(frozen=True, slots=True)
 class Suggestion:
     to: Address
@@ -84,10 +98,11 @@ def suggest(
     sender: Address,
     user_email: str,
     routes: Sequence[Route],
-    history: Sequence[PastForward],
+    history: Forwards | Sequence[PastForward],
     subject_key: str,
 ) -> tuple[Suggestion, ...]:
     """Up to three people to forward to, best first, each with its reason."""
+    history = history if isinstance(history, Forwards) else Forwards(history)
     found = [
         *_by_sender_history(sender, history),
         *_by_keyword(f"{subject}\n{text}", routes),
@@ -102,8 +117,8 @@ def suggest(
     return tuple(chosen.values())[:LIMIT]
 
 
-def _by_sender_history(sender: Address, history: Sequence[PastForward]) -> Iterable[Suggestion]:
-    counts = Counter(p.to for p in history if p.sender == sender.email)
+def _by_sender_history(sender: Address, history: Forwards) -> Iterable[Suggestion]:
+    counts = Counter(p.to for p in history.by_sender.get(sender.email, ()))
     for to, count in counts.most_common():
         params = (("count", str(count)), ("sender", sender.display))
         yield Suggestion(to, "sender_history", params)
@@ -133,7 +148,6 @@ def _by_domain(sender: Address, routes: Sequence[Route]) -> Iterable[Suggestion]
                 yield Suggestion(Address(route.email, route.name), "domain", params)
 
 
-def _by_subject_history(subject_key: str, history: Sequence[PastForward]) -> Iterable[Suggestion]:
-    for past in history:
-        if subject_key and past.subject_key == subject_key:
-            yield Suggestion(past.to, "subject_history", (("subject", subject_key),))
+def _by_subject_history(subject_key: str, history: Forwards) -> Iterable[Suggestion]:
+    for past in history.by_subject.get(subject_key, ()) if subject_key else ():
+        yield Suggestion(past.to, "subject_history", (("subject", subject_key),))

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterator
+from typing import Final
 
 _MARKS = re.compile(r"[\u0300-\u036f]")
 
@@ -14,15 +16,75 @@ def fold(text: str) -> str:
 
 
 def unaccent(text: str) -> str:
-    """Folded text without Vietnamese diacritics ("Hóa đơn" → "hoa don"), for typed commands."""
+    """Folded text without Vietnamese diacritics ("Hóa đơn" → "hoa don"), for typed commands
+    and routing keywords (looked for in the text of every new thread)."""
+    if text.isascii():
+        return text.lower()  # the same: nothing to compose, decompose or fold beyond case
+    if _ELSEWHERE.search(text):
+        return _normalized(text)
+    return text.translate(_LETTERWISE)  # the same, letter by letter (see below)
+
+
+def _normalized(text: str) -> str:
     decomposed = unicodedata.normalize("NFD", fold(text)).replace("đ", "d")
     return unicodedata.normalize("NFC", _MARKS.sub("", decomposed))
 
 
+# Latin letters (Vietnamese among them) and punctuation: here `unaccent` works letter by
+# letter, since each one is NFC already, folds and decomposes to a letter and its marks,
+# and what is left of it is ASCII or such a letter, which composes with no neighbour. So a
+# translation table gives the same text as the normalizations, about twice as fast.
+LETTERWISE_BLOCKS: Final = (range(0x80, 0x250), range(0x1E00, 0x1F00), range(0x2000, 0x2070))
+
+
+def _in_blocks(char: str) -> bool:
+    return char.isascii() or any(ord(char) in block for block in LETTERWISE_BLOCKS)
+
+
+def _letterwise(char: str) -> str | None:
+    """What `unaccent` makes of `char` wherever it stands, if that is sure."""
+    if unicodedata.normalize("NFC", char) != char or unicodedata.combining(char):
+        return None
+    done = _normalized(char)
+    return done if all(_in_blocks(c) and not unicodedata.combining(c) for c in done) else None
+
+
+def _runs(codes: list[int]) -> Iterator[str]:
+    """Sorted code points as the ranges of a regular-expression class ("a-z")."""
+    start = previous = codes[0]
+    for code in [*codes[1:], -1]:
+        if code != previous + 1:
+            yield f"{re.escape(chr(start))}-{re.escape(chr(previous))}"
+            start = code
+        previous = code
+
+
+_TABLE: Final = {
+    code: done
+    for block in (range(0x80), *LETTERWISE_BLOCKS)
+    for code in block
+    if (done := _letterwise(chr(code))) is not None
+}
+_LETTERWISE: Final = [_TABLE.get(code, chr(code)) for code in range(max(_TABLE) + 1)]
+_ELSEWHERE: Final = re.compile(f"[^{''.join(_runs(sorted(_TABLE)))}]")  # a letter not in the table
+
+
 def contains_word(haystack: str, word: str) -> bool:
-    """`word` appears in `haystack` as whole words (both already folded)."""
-    # the plain substring test first: it is quick, and usually says no
-    return word in haystack and re.search(rf"(?<!\w){re.escape(word)}(?!\w)", haystack) is not None
+    """`word` appears in `haystack` as whole words (both already folded): no letter, digit
+    or "_" on either side, as a regular expression's word edges say, by string search."""
+    at = haystack.find(word)
+    while at >= 0:
+        end = at + len(word)
+        if not (at and _is_word(haystack[at - 1])) and not (
+            end < len(haystack) and _is_word(haystack[end])
+        ):
+            return True
+        at = haystack.find(word, at + 1)
+    return False
+
+
+def _is_word(char: str) -> bool:
+    return char.isalnum() or char == "_"
 
 
 def excerpt(text: str, limit: int = 240) -> str:

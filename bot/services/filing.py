@@ -21,12 +21,12 @@ from bot.core.calendar import WorkCalendar
 from bot.core.language import language_of
 from bot.core.mail import MARKER_HEADER, Folder, Mail, Verb, Viewer
 from bot.core.risks import assess
-from bot.core.suggest import PastForward
+from bot.core.suggest import Forwards, PastForward
 from bot.core.thread import OPEN_STATES, State
 from bot.core.triage import Triage, triage
 from bot.services import threads as thread_rules
 from bot.store import threads as store
-from bot.store.lookup import Lookup
+from bot.store.lookup import Lookup, NewMessage
 from bot.store.models import ForwardRecord, MessageRow, Thread, User
 
 if TYPE_CHECKING:
@@ -49,7 +49,7 @@ class Context:
     report: Report
     lookup: Lookup
     correspondents: dict[str, int] = field(default_factory=dict)  # the viewer's, kept in step
-    history: list[PastForward] = field(default_factory=list)
+    history: Forwards = field(default_factory=Forwards)
     answered: list[Thread] = field(default_factory=list)  # ids are known once the page is flushed
 
     @property
@@ -70,7 +70,7 @@ def ingest(context: Context, mail: Mail) -> None:
     context.report.new += 1
 
 
-def _seen_again(context: Context, seen: MessageRow, mail: Mail) -> None:
+def _seen_again(context: Context, seen: MessageRow | NewMessage, mail: Mail) -> None:
     """A message reported again: it may have moved (new provider id) or been replied to."""
     seen.provider_id = mail.provider_id
     thread = seen.thread

@@ -11,9 +11,11 @@ Changes are at-least-once: a message seen again is recognized by its Message-ID.
 
 from __future__ import annotations
 
+import gc
 import logging
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -23,7 +25,7 @@ from bot.core import reminders
 from bot.core.calendar import Calendars
 from bot.core.mail import Folder, Viewer
 from bot.core.ports import MailboxUnavailable, MailError, MailProvider, SyncPage
-from bot.core.suggest import Route
+from bot.core.suggest import Forwards, Route
 from bot.services.filing import Context, ingest
 from bot.store import threads as store
 from bot.store import users
@@ -78,16 +80,31 @@ def sync_mailbox(
         states = {s.folder: s.state for s in store.sync_states(session, mailbox_id)}
     report = Report(email)
     try:
-        for folder in (Folder.SENT, Folder.INBOX):
-            since = now - org.lookback
-            for page in provider.sync(mailbox, folder, states.get(folder), since):
-                _ingest_page(store_, mailbox_id, page, org, now, states.get(folder) is None, report)
-                if progress:
-                    progress(email, page)
+        with _old_objects_set_aside():
+            for folder in (Folder.SENT, Folder.INBOX):
+                since = now - org.lookback
+                for page in provider.sync(mailbox, folder, states.get(folder), since):
+                    backfill = states.get(folder) is None
+                    _ingest_page(store_, mailbox_id, page, org, now, backfill, report)
+                    if progress:
+                        progress(email, page)
     except MailError as error:  # MailboxUnavailable included: this mailbox only
         report.error = str(error)
         log.warning("mailbox %s: %s", email, error)
     return report
+
+
+@contextmanager
+def _old_objects_set_aside() -> Iterator[None]:
+    """A sync makes objects by the hundred thousand, and each of the garbage collector's
+    full passes would also walk every object made before it (the modules', SQLAlchemy's,
+    the calendars': some 160,000), a tenth of a first sync's time. Those outlive the sync:
+    they are set aside while it runs (CPython's `gc.freeze`), and handed back after."""
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
 
 
 def _ingest_page(
@@ -136,7 +153,7 @@ def _context(
         known_domains=frozenset(e.rpartition("@")[2] for e in known),
         preferences=users.preferences(session, user.id),
     )
-    history = store.forward_history(session, user.id)
+    history = Forwards(store.forward_history(session, user.id))
     calendar = org.calendar(user.timezone, user.work_hours)
     return Context(user, viewer, calendar, org, now, backfill, report, lookup, known, history)
 

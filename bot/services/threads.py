@@ -20,7 +20,8 @@ from bot.core.text import excerpt
 from bot.core.thread import OPEN_STATES, State
 from bot.core.triage import Importance, Triage
 from bot.store import threads as store
-from bot.store.models import MessageRow, Thread
+from bot.store.lookup import NewMessage
+from bot.store.models import Thread
 
 if TYPE_CHECKING:
     from bot.services.filing import Context
@@ -164,10 +165,10 @@ def close_forwarded(thread: Thread, to: str, now: datetime) -> None:
 
 def message_row(
     context: Context, mail: Mail, thread: Thread | None, own: bool = False
-) -> MessageRow:
+) -> NewMessage:
     sender = mail.sender.email if mail.sender else ""
     sent = mail.folder is Folder.SENT
-    return MessageRow(
+    return NewMessage(
         user_id=context.user.id,
         folder=mail.folder.value,
         message_id=mail.message_id,
@@ -184,5 +185,8 @@ def message_row(
 
 def schedule(thread: Thread, context: Context) -> None:
     """Set when the reminder pass should next look at this thread."""
-    view = store.view(thread)
+    if thread.state not in OPEN_STATES:
+        thread.next_remind_at = None  # the policy never looks at a closed thread again
+        return
+    view = store.view(thread, for_cards=False)
     thread.next_remind_at = reminders.next_check(view, context.cal, context.org.policy)

@@ -14,10 +14,10 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime
 from itertools import islice
-from typing import Any, cast
+from typing import Any, Final, cast
 
 from sqlalchemy import Table, insert, select, tuple_
 from sqlalchemy.orm import Session
@@ -38,8 +38,8 @@ class Lookup:
 
     def __init__(self, session: Session, user_id: int, mails: Sequence[Mail]) -> None:
         self.session, self.user_id = session, user_id
-        self._messages: dict[tuple[str, str], MessageRow] = {}  # (folder, Message-ID) → row
-        self._new: list[MessageRow] = []  # this page's, not in the session (`write_messages`)
+        self._messages: dict[tuple[str, str], MessageRow | NewMessage] = {}  # (folder, Message-ID)
+        self._new: list[NewMessage] = []  # this page's, not in the session (`write_messages`)
         self._threads_of: dict[str, Thread] = {}  # Message-ID → the thread its row names
         # subject key → sender → its threads, oldest first, numbered in the order they were
         # made (the id; past every id for a thread new in this page); not loaded yet:
@@ -49,8 +49,8 @@ class Lookup:
         self._by_conversation: dict[str, list[Thread | _Candidate]] = {}
         # the user's own sent mail that may answer the page: by the id it replies to, and
         # by (subject, first recipient)
-        self._replies: dict[str, list[_Sent | MessageRow]] = {}
-        self._on_subject: dict[tuple[str, str], list[_Sent | MessageRow]] = {}
+        self._replies: dict[str, list[_Sent | NewMessage]] = {}
+        self._on_subject: dict[tuple[str, str], list[_Sent | NewMessage]] = {}
         self.contacts = {c.email: c for c in self._all(Contact, Contact.user_id == user_id)}
         self._fetch(mails)
 
@@ -120,6 +120,8 @@ class Lookup:
         Subjects recur ("Re: báo giá"), and a page's subjects name many threads: loading each
         whole would cost more than the rest of the lookups; the chosen one is loaded after.
         """
+        if not values:
+            return []  # (most calls: the page's subjects are loaded up front)
         found = []
         shape = select(column, Thread.id, Thread.sender_email, Thread.state)
         for chunk in _chunks(sorted(values)):
@@ -172,13 +174,13 @@ class Lookup:
             found += [_Sent(*row) for row in self.session.execute(shape.where(column.in_(chunk)))]
         return found
 
-    def _add_sent(self, row: _Sent | MessageRow) -> None:
+    def _add_sent(self, row: _Sent | NewMessage) -> None:
         if row.in_reply_to:
             self._replies.setdefault(row.in_reply_to, []).append(row)
         self._on_subject.setdefault((row.subject_key, row.counterpart), []).append(row)
 
     # ── what ingest asks ────────────────────────────────────────────────────
-    def message(self, folder: Folder, message_id: str) -> MessageRow | None:
+    def message(self, folder: Folder, message_id: str) -> MessageRow | NewMessage | None:
         return self._messages.get((folder.value, message_id))
 
     def thread_for_ids(self, ids: Sequence[str]) -> Thread | None:
@@ -226,7 +228,7 @@ class Lookup:
             self._load_conversations({thread.conversation_id})
             self._by_conversation[thread.conversation_id].append(thread)
 
-    def add_message(self, row: MessageRow) -> None:
+    def add_message(self, row: NewMessage) -> None:
         """A new message of the page: written with the others by `write_messages`."""
         self._new.append(row)
         self._messages[(row.folder, row.message_id)] = row
@@ -236,24 +238,44 @@ class Lookup:
             self._add_sent(row)
 
     def write_messages(self) -> None:
-        """The page's new messages in one statement, once the flush gave their threads ids.
-
-        Not as ORM objects: the session would insert them one at a time on SQLite (it
-        wants each new id back, and SQLite cannot say which id went to which row), the
-        costliest part of the flush; nothing needs them as objects after the page.
-        """
-        table = cast(Table, MessageRow.__table__)
-        names = [column.key for column in table.columns if column.key != "id"]
-        rows = [{name: getattr(row, name) for name in names} for row in self._new]
-        for values, row in zip(rows, self._new, strict=True):
-            values["thread_id"] = row.thread.id if row.thread is not None else None
+        """The page's new messages in one statement, once the flush gave their threads ids."""
+        rows = [
+            {**{name: getattr(row, name) for name in _COLUMNS}, "thread_id": _id(row.thread)}
+            for row in self._new
+        ]
         if rows:
-            self.session.execute(insert(table), rows)
+            self.session.execute(insert(cast(Table, MessageRow.__table__)), rows)  # Core
         self._new.clear()
 
     def count_written(self, known: dict[str, int], emails: set[str], at: datetime) -> None:
         """The user wrote to `emails`: count it (and keep `known`, the viewer's map, in step)."""
         users.count_written(self.session, self.user_id, known, emails, at, self.contacts)
+
+
+@dataclass(slots=True)
+class NewMessage:
+    """A message row of this page, written with the others by `write_messages`. Not an ORM
+    object: the session would insert them one at a time on SQLite (it wants each new id
+    back, and SQLite cannot say which id went to which row), and nothing needs them after."""
+
+    user_id: int
+    folder: str
+    message_id: str
+    thread: Thread | None  # its id is known once the page's flush wrote the thread
+    provider_id: str
+    sender_email: str
+    counterpart: str
+    in_reply_to: str | None
+    subject_key: str
+    at: datetime
+    own: bool
+
+
+_COLUMNS: Final = tuple(f.name for f in fields(NewMessage) if f.name != "thread")
+
+
+def _id(thread: Thread | None) -> int | None:
+    return thread.id if thread is not None else None
 
 
 @dataclass(frozen=True, slots=True)

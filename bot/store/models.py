@@ -127,7 +127,10 @@ class Thread(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    ref: Mapped[int]
+    # The sentinel lets SQLite insert a page's new threads in one statement and still tell
+    # which id went to which (else one INSERT each). Its values must differ within a flush:
+    # refs do, since a flush only ever holds one user's new threads (one mailbox's page).
+    ref: Mapped[int] = mapped_column(insert_sentinel=True)
     subject: Mapped[str] = mapped_column(Text)
     subject_key: Mapped[str] = mapped_column(String(255))
     conversation_id: Mapped[str | None] = mapped_column(String(255))

@@ -195,8 +195,9 @@ def load_suggestions(raw: Iterable[Any]) -> tuple[Suggestion, ...]:
     )
 
 
-def view(thread: Thread) -> ThreadView:
-    """The core's picture of a stored thread."""
+def view(thread: Thread, *, for_cards: bool = True) -> ThreadView:
+    """The core's picture of a stored thread; without what only cards show (reasons and
+    suggestions) when `for_cards` is False, as for the reminder policy on every mail."""
     return ThreadView(
         id=thread.id,
         ref=thread.ref,
@@ -207,9 +208,9 @@ def view(thread: Thread) -> ThreadView:
         received_at=thread.received_at,
         first_seen_at=thread.first_seen_at,
         due_at=thread.due_at,
-        reasons=load_reasons(thread.reasons),
+        reasons=load_reasons(thread.reasons) if for_cards else (),
         risks=load_risks(thread.risks),
-        suggestions=load_suggestions(thread.suggestions),
+        suggestions=load_suggestions(thread.suggestions) if for_cards else (),
         excerpt=thread.excerpt,
         language=thread.language,
         snoozed_until=thread.snoozed_until,

@@ -1,0 +1,128 @@
+"""Words one of which every match of a pattern contains: a proof, for cheap pre-checks.
+
+The triage and risk rules run long alternations over every mail, and most mail holds
+none of their phrases. Testing a few words with `in` first (C string searches) rules
+most of it out far quicker than the regular-expression engine, which tries every
+alternative at every position. `folded.guard` attaches such words to a pattern; this
+module proves at import that they are a sound pre-check (no text without one of them
+can hold a match), so a rule never loses a match to a word list that drifted from its
+pattern.
+
+The proof reads the pattern's syntax tree (the standard library's own parser): a
+sequence is covered when one of its items is, or when every string a run of fixed
+items can spell contains a word; an alternation when each branch is; a group or a
+repeat taken at least once when its body is. Zero-width assertions spell nothing, so
+they never help nor hurt. Anything else (classes, `.`, optional parts alone) covers
+nothing. Patterns are read case-sensitively: `folded` runs them over lower-cased text.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from typing import Any, Final
+
+try:  # the standard library's regular-expression parser (private, stable since 3.11)
+    from re import _constants as sre  # type: ignore[attr-defined]
+    from re import _parser as sre_parse  # type: ignore[attr-defined]
+except ImportError:  # pragma: no cover - another Python: no proof, so no pre-checks
+    sre = sre_parse = None
+
+SPELLINGS: Final = 256  # strings a run of fixed items may spell before it is cut
+
+Item = tuple[Any, Any]  # (opcode, argument) as the parser gives them
+
+
+class Unproven(ValueError):
+    """The words are not in every match of the pattern: using them would lose matches."""
+
+
+def available() -> bool:
+    """Whether proofs can be made on this Python (else guards are left unused)."""
+    return sre_parse is not None
+
+
+def prove(pattern: str, flags: int, words: Iterable[str]) -> tuple[str, ...]:
+    """`words` if every match of `pattern` (with `flags`, case-sensitive) holds one of them."""
+    kept = tuple(dict.fromkeys(words))
+    if flags & re.IGNORECASE:
+        raise Unproven("read case-sensitively: run it over lower-cased text")
+    if not kept or "" in kept or not _covered(sre_parse.parse(pattern, flags).data, kept):
+        raise Unproven(f"a match of {pattern[:60]!r}… may hold none of {kept}")
+    return kept
+
+
+def _covered(items: Sequence[Item], words: tuple[str, ...]) -> bool:
+    """Every match of this sequence contains a word."""
+    run: set[str] | None = {""}
+    for op, value in items:
+        if _item_covered(op, value, words):
+            return True
+        spelled = _spellings(op, value)
+        run = _joined(run, spelled) if run is not None and spelled is not None else None
+        if run is None:  # too many spellings, or an item of any length: start over after it
+            run = {""} if spelled is None else spelled
+        if _all_hold(run, words):
+            return True
+    return False
+
+
+def _item_covered(op: Any, value: Any, words: tuple[str, ...]) -> bool:
+    if op is sre.SUBPATTERN:
+        _group, add_flags, del_flags, body = value
+        return not (add_flags or del_flags) and _covered(body.data, words)
+    if op is sre.ATOMIC_GROUP:
+        return _covered(value.data, words)
+    if op is sre.BRANCH:
+        return all(_covered(branch.data, words) for branch in value[1])
+    if op in (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT):
+        least, _most, body = value
+        return least >= 1 and _covered(body.data, words)
+    spelled = _spellings(op, value)
+    return spelled is not None and _all_hold(spelled, words)
+
+
+def _spellings(op: Any, value: Any) -> set[str] | None:
+    """Every string this item can match, when they are few; None otherwise."""
+    if op in (sre.AT, sre.ASSERT, sre.ASSERT_NOT):
+        return {""}  # zero-width
+    if op is sre.LITERAL or (op is sre.IN and all(kind is sre.LITERAL for kind, _ in value)):
+        return {chr(value)} if op is sre.LITERAL else {chr(code) for _, code in value}
+    if op is sre.SUBPATTERN and not (value[1] or value[2]):
+        return _sequence_spellings(value[3].data)
+    if op is sre.BRANCH:
+        return _branch_spellings(value[1])
+    if op in (sre.MAX_REPEAT, sre.MIN_REPEAT) and value[1] == 1:
+        body = _sequence_spellings(value[2].data)
+        return None if body is None else body | ({""} if value[0] == 0 else set())
+    return None
+
+
+def _branch_spellings(branches: Sequence[Any]) -> set[str] | None:
+    found: set[str] = set()
+    for branch in branches:
+        spelled = _sequence_spellings(branch.data)
+        if spelled is None:
+            return None
+        found |= spelled
+    return found if len(found) <= SPELLINGS else None
+
+
+def _sequence_spellings(items: Sequence[Item]) -> set[str] | None:
+    spelled: set[str] | None = {""}
+    for op, value in items:
+        part = _spellings(op, value)
+        if part is None or spelled is None:
+            return None
+        spelled = _joined(spelled, part)
+    return spelled
+
+
+def _joined(left: set[str], right: set[str]) -> set[str] | None:
+    if len(left) * len(right) > SPELLINGS:
+        return None
+    return {a + b for a in left for b in right}
+
+
+def _all_hold(spelled: set[str], words: tuple[str, ...]) -> bool:
+    return all(any(word in text for word in words) for text in spelled)

@@ -1,0 +1,163 @@
+"""The shortcuts the triage takes for speed give exactly what the plain way gives.
+
+Each fast path (word pre-checks on patterns, sentences cut only where a phrase starts,
+URLs blanked word by word, accents taken off letter by letter) is compared with the
+straightforward code it replaced, on texts hypothesis makes up to break it.
+"""
+
+# STYLE.md: tests compare `expected == actual` (move to pyproject's per-file-ignores)
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterator
+
+import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+
+from bot.core import bulk, cues, folded, literals, lures, text
+from bot.core.cues import Prose
+
+# Letters, marks, punctuation and spaces the rules care about, and a few that are odd.
+_ALPHABET = st.sampled_from(
+    list("aeiouyAEIOU ăâđêôơưĂĐƠƯáàảãạấầẩẫậếềểễệốồổỗộớờởỡợứừửữựíìỉĩịýỳỷỹỵ")
+    + list(" \n\t.!?,:;-_@/'\"()0123456789")
+    + ["\u0301", "\u0323", "ſ", "\u212a", "İ", "ß", "ﬁ", "Ω", "é", "ñ", "ø", "æ", "中", "한", "\xa0"]
+)
+_WORDS = st.sampled_from(
+    "urgent please send your password enter otp today tomorrow hôm nay ngày mai khẩn gấp "
+    "bank account number new wire transfer verify identity www. http:// a@b.com mật khẩu "
+    "chuyển khoản số tài khoản unsubscribe removed from list do not reply".split(" ")
+)
+_TEXTS = st.lists(st.one_of(_WORDS, st.text(_ALPHABET, max_size=6)), max_size=30).map(
+    lambda parts: " ".join(parts)
+)
+_JOINED = st.lists(st.tuples(_TEXTS, st.sampled_from([". ", "? ", "!\n", "\n\n", " ", "\n"])))
+_MAILS = _JOINED.map(lambda parts: "".join(a + b for a, b in parts))
+
+
+def _old_sentences(prose: Prose) -> Iterator[Prose]:
+    """Every sentence, cut as before the shortcut."""
+    start = 0
+    for end in re.finditer(r"[.!?]+(?=\s)|\n\s*\n|$", prose.plain):
+        chunk = Prose(prose.text[start : end.end()], prose.plain[start : end.end()])
+        start = end.end()
+        if chunk.text.strip():
+            yield Prose(" ".join(chunk.text.split()), " ".join(chunk.plain.split()))
+
+
+_SENTENCE_PATTERNS = (cues._DAY_WORD, lures._GIVE_SECRET, lures._CHANGED_ACCOUNT, lures._PAYMENT)
+
+
+@settings(max_examples=300)
+@given(_MAILS)
+@example("Please send it today. Thanks!\n\nEnter your password at http://x.y now.")
+@example("Chuyển khoản vào số tài khoản mới hôm nay nhé? Cảm ơn.")
+def test_sentences_cut_where_a_phrase_starts_are_the_ones_that_hold_it(written: str) -> None:
+    """A sentence left out holds no match; the sentences made are cut as before."""
+    prose = Prose.of(written)
+    every = list(_old_sentences(prose))
+    assert every == list(cues.sentences(prose))
+    for pattern in _SENTENCE_PATTERNS:
+        expected = [s for s in every if folded.search(pattern, s.plain)]
+        actual = [s for s in cues.sentences(prose, pattern) if folded.search(pattern, s.plain)]
+        assert expected == actual
+
+
+@given(_MAILS)
+@example("write to ops@example.com or see www.example.com/a?b, or http://x.y/?q")
+@example("@@ :// www.www. a@b.c@d.e")
+def test_urls_are_blanked_as_the_whole_text_pattern_blanks_them(written: str) -> None:
+    """Blanking word by word gives the text the pattern gives over the whole text."""
+    assert cues._URL.sub(" ", written) == cues.without_urls(written)
+
+
+@given(st.text(_ALPHABET) | st.text())
+@example("Hóa đơn THÁNG 12 — Đặng Thị Ánh")
+@example("ſ\u212aİßﬁ e\u0301")
+def test_accents_come_off_letter_by_letter_as_normalizing_takes_them_off(written: str) -> None:
+    """The translation table and the NFD/NFC round trip agree on any text."""
+    assert text._normalized(written) == text.unaccent(written)
+
+
+@given(_TEXTS, _WORDS.map(text.unaccent))
+@example("gui_ bao cao", "bao cao")
+@example("xbao cao bao cao", "bao cao")
+def test_whole_words_are_found_as_the_pattern_finds_them(haystack: str, word: str) -> None:
+    """The string search with word edges says what `(?<!\\w)word(?!\\w)` says."""
+    haystack = text.unaccent(haystack)
+    expected = re.search(rf"(?<!\w){re.escape(word)}(?!\w)", haystack) is not None
+    assert expected == text.contains_word(haystack, word)
+
+
+_GUARDED = [pattern for pattern in folded._GUARDS if pattern is not bulk._UNSUBSCRIBE]
+
+
+@pytest.mark.parametrize("pattern", _GUARDED, ids=lambda p: p.pattern[:30])
+def test_every_made_up_match_of_a_guarded_pattern_holds_one_of_its_words(
+    pattern: re.Pattern[str],
+) -> None:
+    """A second check of the proof: strings built to match hold a guard word."""
+    twin, words = folded._fast(pattern), folded._GUARDS[pattern]
+    assert twin is not None
+
+    @settings(max_examples=60, deadline=None)
+    @given(st.from_regex(twin))
+    def holds_a_word(made: str) -> None:
+        found = twin.search(made)
+        assert found is not None
+        assert any(word in found.group() for word in words), (found.group(), words)
+
+    holds_a_word()
+
+
+def test_the_guarded_patterns_are_the_busy_ones() -> None:
+    """The rules searched in every mail carry their pre-checks (so the proof runs)."""
+    expected = {bulk._UNSUBSCRIBE, bulk._MACHINE_SAYS, cues.URGENT.plain, lures._GIVE_SECRET}
+    assert expected <= set(folded._GUARDS)
+
+
+@pytest.mark.parametrize(
+    ("pattern", "words"),
+    [
+        (r"ab|cd", ("ab",)),  # a branch without one
+        (r"x(?:ab)?y", ("ab",)),  # optional
+        (r"a\w+b", ("ab",)),  # a class in between
+        (r"(?:ab)*", ("ab",)),  # taken no times
+        (r"ab", ("",)),  # the empty word would make the pre-check always pass
+    ],
+)
+def test_a_word_list_that_misses_matches_is_refused(pattern: str, words: tuple[str, ...]) -> None:
+    """`prove` raises rather than let a pre-check hide a match."""
+    with pytest.raises(literals.Unproven):
+        literals.prove(pattern, 0, words)
+
+
+@pytest.mark.parametrize(
+    ("pattern", "words", "kept"),
+    [
+        (r"(?<!\w)(?:ab|cd)(?!\w)", ("ab", "cd"), ("ab", "cd")),
+        (r"x(?:y|z)w", ("xyw", "xzw"), ("xyw", "xzw")),  # spelled out in full
+        (r"[ab]c", ("ac", "bc", "ac"), ("ac", "bc")),  # kept once each, in order
+        (r"q(?:ab)+", ("ab",), ("ab",)),  # taken at least once
+    ],
+)
+def test_a_sound_word_list_is_kept(pattern: str, words: tuple[str, ...], kept: tuple[str, ...]) -> None:
+    """`prove` gives the words back when every match holds one."""
+    assert kept == literals.prove(pattern, 0, words)
+
+
+def test_a_case_insensitive_pattern_is_not_proven() -> None:
+    """Words are compared with lower-cased text: only the lower-case twin is proven."""
+    with pytest.raises(literals.Unproven):
+        literals.prove(r"ab", re.IGNORECASE, ("ab",))
+
+
+def test_a_guard_stops_a_search_only_where_no_word_is() -> None:
+    """Text without a guard word is not searched; text with one is, as before."""
+    assert folded.search(lures._GIVE_SECRET, "Please enter your details below") is None
+    found = folded.search(lures._GIVE_SECRET, "Please ENTER your PIN below")
+    assert found is not None and "ENTER your PIN" == found.group()
+    assert unicodedata.is_normalized("NFC", found.group())
