@@ -51,6 +51,7 @@ class Lookup:
         # by (subject, first recipient)
         self._replies: dict[str, list[_Sent | NewMessage]] = {}
         self._on_subject: dict[tuple[str, str], list[_Sent | NewMessage]] = {}
+        self._bot_acts: dict[int, list[datetime]] | None = None  # thread id → when it acted
         self.contacts = {c.email: c for c in self._all(Contact, Contact.user_id == user_id)}
         self._fetch(mails)
 
@@ -133,7 +134,8 @@ class Lookup:
         """The thread itself: loaded now if it was only a candidate."""
         if isinstance(candidate, Thread):
             return candidate
-        thread = self.session.get(Thread, candidate.id)
+        with self.session.no_autoflush:  # by id: nothing pending can change what it finds
+            thread = self.session.get(Thread, candidate.id)
         assert thread is not None
         return thread
 
@@ -217,7 +219,11 @@ class Lookup:
 
     def bot_acted_since(self, thread: Thread, since: datetime) -> bool:
         """Whether the bot replied or forwarded in this thread at or after `since`."""
-        return thread.id is not None and store.bot_acted_since(self.session, thread.id, since)
+        if thread.id is None:
+            return False
+        if self._bot_acts is None:  # loaded once a page asks (a query each would flush each)
+            self._bot_acts = store.bot_acts(self.session, self.user_id)
+        return any(at >= since for at in self._bot_acts.get(thread.id, ()))
 
     # ── what ingest records ─────────────────────────────────────────────────
     def add_thread(self, thread: Thread) -> None:

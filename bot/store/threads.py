@@ -253,21 +253,21 @@ def forward_history(session: Session, user_id: int, limit: int = 500) -> list[Pa
     ]
 
 
-def bot_acted_since(session: Session, thread_id: int, since: datetime) -> bool:
-    """Whether the bot itself replied or forwarded in this thread at or after `since`."""
-    return (
-        session.scalar(
-            select(OutboxRow.id)
-            .where(
-                OutboxRow.thread_id == thread_id,
-                OutboxRow.kind.in_(["reply", "forward"]),
-                OutboxRow.status == "sent",
-                OutboxRow.sent_at >= since,
-            )
-            .limit(1)
+def bot_acts(session: Session, user_id: int) -> dict[int, list[datetime]]:
+    """When the bot itself replied or forwarded, by thread, for one user (few: it acts
+    only when asked)."""
+    rows = session.execute(
+        select(OutboxRow.thread_id, OutboxRow.sent_at).where(
+            OutboxRow.user_id == user_id,
+            OutboxRow.kind.in_(["reply", "forward"]),
+            OutboxRow.status == "sent",
         )
-        is not None
     )
+    acts: dict[int, list[datetime]] = {}
+    for thread_id, sent_at in rows:
+        if thread_id is not None and sent_at is not None:
+            acts.setdefault(thread_id, []).append(sent_at)
+    return acts
 
 
 def save_columns(session: Session, rows: Sequence[dict[str, Any]]) -> None:
