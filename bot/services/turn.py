@@ -9,6 +9,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from stat import S_ISREG
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -43,9 +44,35 @@ class Acting:
         """The organisation's template if it has one, else ours."""
         name = f"{kind}.{language}.txt"
         for folder in (self.templates_dir, TEMPLATES):
-            if folder is not None and (folder / name).is_file():
-                return (folder / name).read_text(encoding="utf-8")
-        return (TEMPLATES / f"{kind}.en.txt").read_text(encoding="utf-8")
+            text = _read(folder / name) if folder is not None else None
+            if text is not None:
+                return text
+        fallback = TEMPLATES / f"{kind}.en.txt"
+        text = _read(fallback)
+        if text is None:
+            raise FileNotFoundError(fallback)  # ours are shipped with the package
+        return text
+
+
+# path → (its modification time, its text): every reminder card previews a holding reply.
+# An edited template is read again; a removed one is forgotten.
+_READ: dict[Path, tuple[int, str]] = {}
+
+
+def _read(path: Path) -> str | None:
+    """The text of a template file, None if there is none."""
+    try:
+        found = path.stat()
+    except OSError:
+        found = None
+    if found is None or not S_ISREG(found.st_mode):
+        _READ.pop(path, None)
+        return None
+    changed = found.st_mtime_ns
+    kept = _READ.get(path)
+    if kept is None or kept[0] != changed:
+        kept = _READ[path] = (changed, path.read_text(encoding="utf-8"))
+    return kept[1]
 
 
 @dataclass(frozen=True, slots=True)

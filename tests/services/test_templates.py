@@ -1,0 +1,75 @@
+"""An organisation's own reply templates (`TEMPLATES_DIR`): used, re-read when edited."""
+
+# STYLE.md: tests compare `expected == actual` (move to pyproject's per-file-ignores)
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from bot.core import reminders
+from bot.core.calendar import WorkCalendar
+from bot.services.turn import TEMPLATES, Acting
+
+
+def _no_calendar(timezone: str, work_hours: str | None = None, /) -> WorkCalendar:
+    raise AssertionError("reading a template needs no calendar")
+
+
+def _acting(folder: Path | None) -> Acting:
+    return Acting(
+        calendar=_no_calendar,
+        policy=reminders.Policy(),
+        providers={},
+        templates_dir=folder,
+    )
+
+
+def test_shipped_template_without_an_override(tmp_path: Path) -> None:
+    """No folder, or a folder without that file: the shipped text."""
+    shipped = (TEMPLATES / "holding.vi.txt").read_text(encoding="utf-8")
+    assert [shipped, shipped] == [
+        _acting(None).template("holding", "vi"),
+        _acting(tmp_path).template("holding", "vi"),
+    ]
+
+
+def test_an_override_is_used_and_an_edit_is_seen(tmp_path: Path) -> None:
+    """The organisation's file wins; rewritten (a new modification time), the new text."""
+    mine = tmp_path / "holding.en.txt"
+    mine.write_text("Dear $name, by $date. $signature", encoding="utf-8")
+    acting = _acting(tmp_path)
+    first = acting.template("holding", "en")
+    mine.write_text("Hello $name, on $date. $signature", encoding="utf-8")
+    later = os.stat(mine).st_mtime_ns + 1_000_000_000
+    os.utime(mine, ns=(later, later))
+    assert ["Dear $name, by $date. $signature", "Hello $name, on $date. $signature"] == [
+        first,
+        acting.template("holding", "en"),
+    ]
+
+
+def test_a_removed_override_falls_back_to_ours(tmp_path: Path) -> None:
+    """Deleting the organisation's file brings the shipped text back."""
+    mine = tmp_path / "forward.vi.txt"
+    mine.write_text("Chuyển tiếp: $note", encoding="utf-8")
+    acting = _acting(tmp_path)
+    assert "Chuyển tiếp: $note" == acting.template("forward", "vi")
+    mine.unlink()
+    assert (TEMPLATES / "forward.vi.txt").read_text(encoding="utf-8") == acting.template(
+        "forward", "vi"
+    )
+
+
+def test_an_unknown_language_uses_the_english_template(tmp_path: Path) -> None:
+    """A language without a template of its own gets English, not nothing."""
+    assert (TEMPLATES / "holding.en.txt").read_text(encoding="utf-8") == _acting(tmp_path).template(
+        "holding", "fr"
+    )
+
+
+def test_a_folder_named_like_a_template_is_not_read(tmp_path: Path) -> None:
+    """Only files count: a directory with a template's name is passed over."""
+    (tmp_path / "holding.vi.txt").mkdir()
+    shipped = (TEMPLATES / "holding.vi.txt").read_text(encoding="utf-8")
+    assert shipped == _acting(tmp_path).template("holding", "vi")
