@@ -1,12 +1,13 @@
 """Teams: an incoming activity → who it is → one text command → the services → the answer.
 
 Each activity type has its handler: `conversationUpdate` (the personal app was
-installed: link and greet), `message` (typed text, or an `Action.Submit` click
-with `value`), `invoke` `adaptiveCard/action` (an `Action.Execute` click, which
-must be answered with an invoke response). Who a person is comes from the
-activity, which the SDK's JWT check vouches for, and from the connector's member
-record (email / userPrincipalName), never from what they type. The services are
-synchronous and run in a worker thread (`asyncio.to_thread`).
+installed: link and greet), `installationUpdate` (removed: forget the chat, so that
+no reminder is sent into it until the app is added again), `message` (typed text,
+or an `Action.Submit` click with `value`), `invoke` `adaptiveCard/action` (an
+`Action.Execute` click, which must be answered with an invoke response). Who a
+person is comes from the activity, which the SDK's JWT check vouches for, and from
+the connector's member record (email / userPrincipalName), never from what they
+type. The services are synchronous and run in a worker thread (`asyncio.to_thread`).
 """
 
 from __future__ import annotations
@@ -67,25 +68,44 @@ class TeamsBot:
         self.backoff = backoff or Backoff()
         self.handlers: dict[str, Callable[[TurnContext], Awaitable[None]]] = {
             ActivityTypes.conversation_update: self._installed,
+            ActivityTypes.installation_update: self._installation,
             ActivityTypes.message: self._message,
             ActivityTypes.invoke: self._invoke,
         }
 
     async def on_turn(self, context: TurnContext) -> None:
         handler = self.handlers.get(str(context.activity.type))
-        if handler is not None:  # installationUpdate, reactions, typing: nothing to do
+        if handler is not None:  # reactions, typing, …: nothing to do
             await handler(context)
 
     # ── the handlers ────────────────────────────────────────────────────────
     async def _installed(self, context: TurnContext) -> None:
         activity = context.activity
-        if not activity.members_added or not _personal(activity):
+        if not _personal(activity):
+            return
+        bot_id = activity.recipient.id if activity.recipient else None
+        if any(member.id == bot_id for member in activity.members_removed or ()):
+            await self._removed(context)  # (some clients say it this way)
+            return
+        if not activity.members_added:
             return
         email = await self._identify(context)
         if email is not None:
             locale = await asyncio.to_thread(self.desk.locale, email)
             name = activity.from_property.name or email
             await self._say(context, render(BOT["welcome"], locale, name=name))
+
+    async def _installation(self, context: TurnContext) -> None:
+        """An "add" comes with the conversationUpdate that greets; a "remove" unlinks."""
+        if context.activity.action == "remove" and _personal(context.activity):
+            await self._removed(context)
+
+    async def _removed(self, context: TurnContext) -> None:
+        """The personal app was removed: the chat is gone, and nothing may be sent into it."""
+        external = _external_id(context.activity)
+        email = await asyncio.to_thread(self.desk.unlink, PLATFORM, external)
+        if email is not None:
+            log.info("teams: %s removed the app; their reminders wait until they add it", email)
 
     async def _message(self, context: TurnContext) -> None:
         activity = context.activity

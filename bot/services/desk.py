@@ -35,6 +35,9 @@ class Desk:
     ) -> str | None:
         return identity.link(self.store, platform, external_id, key, email, now)
 
+    def unlink(self, platform: str, external_id: str) -> str | None:
+        return identity.unlink(self.store, platform, external_id)
+
     def used(self, email: str, platform: str) -> None:
         identity.used(self.store, email, platform)
 

@@ -33,6 +33,14 @@ def link(
         return user.email
 
 
+def unlink(store_: Store, platform: str, external_id: str) -> str | None:
+    """The person removed the app from `platform`: no reminder goes there until they add it
+    again (which links them anew). The email of the user they were, if linked."""
+    with store_.unit() as session:
+        user = users.unlink_chat(session, platform, external_id)
+        return user.email if user else None
+
+
 def used(store_: Store, email: str, platform: str) -> None:
     """The user just wrote from `platform`: their reminders go there from now on."""
     with store_.unit() as session:

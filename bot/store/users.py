@@ -216,6 +216,22 @@ def link_chat(
     user.last_platform = platform
 
 
+def unlink_chat(session: Session, platform: str, external_id: str) -> User | None:
+    """Forget how to reach a person on `platform` (they removed the app); their user, if any."""
+    row = session.scalar(
+        select(ChatIdentity).where(
+            ChatIdentity.platform == platform, ChatIdentity.external_id == external_id
+        )
+    )
+    if row is None:
+        return None
+    user = session.get(User, row.user_id)
+    session.delete(row)
+    if user is not None and user.last_platform == platform:
+        user.last_platform = None  # reminders go to another platform they use, or wait
+    return user
+
+
 def user_exists(session: Session, email: str) -> bool:
     found = session.scalar(select(User.id).where(User.email == email.strip().lower()))
     return found is not None

@@ -70,6 +70,17 @@ def installed(who: Person, service_url: str) -> dict[str, Any]:
     return _activity("conversationUpdate", who, service_url, membersAdded=members)
 
 
+def uninstalled(who: Person, service_url: str, action: str = "remove") -> dict[str, Any]:
+    """The personal app was removed (or, with "add", added): an installationUpdate, as
+    Microsoft's documentation of conversation events shows it (no recording exists)."""
+    return _activity("installationUpdate", who, service_url, action=action)
+
+
+def bot_left(who: Person, service_url: str) -> dict[str, Any]:
+    """The bot removed from the 1:1 chat: a conversationUpdate with membersRemoved."""
+    return _activity("conversationUpdate", who, service_url, membersRemoved=[{"id": BOT["id"]}])
+
+
 def typed(who: Person, service_url: str, text: str) -> dict[str, Any]:
     return _activity("message", who, service_url, text=text, textFormat="plain")
 

@@ -77,9 +77,12 @@ class World:
             return users.chat_addresses(session, user.id)["teams"]
 
 
-def settings_for(database_url: str, root: Path, **teams: str) -> dict[str, str]:
+def settings_for(
+    database_url: str, root: Path, chat: str = "console", **teams: str
+) -> dict[str, str]:
     return {
         "REPLYMINDER_DATABASE_URL": database_url,
+        "REPLYMINDER_CHAT": chat,
         "REPLYMINDER_INTERNAL_DOMAINS": demo_world.DOMAIN,
         "REPLYMINDER_ROUTING_FILE": str(root / "routing.yaml"),
         **{f"REPLYMINDER_TEAMS_{name.upper()}": value for name, value in teams.items()},
@@ -99,11 +102,17 @@ def register(app: composition.App, boxes: dict[str, Path]) -> None:
 
 @contextmanager
 def make_world(
-    database_url: str, root: Path, loop: LoopThread, connector: FakeConnector, **teams: str
+    database_url: str,
+    root: Path,
+    loop: LoopThread,
+    connector: FakeConnector,
+    chat: str = "console",
+    **teams: str,
 ) -> Iterator[World]:
-    """The whole world, with the TEAMS_* settings in `teams` (e.g. dev_mode="true")."""
+    """The whole world, with the TEAMS_* settings in `teams` (e.g. dev_mode="true") and
+    `chat` the organisation's chat platform (console: where unlinked users' DMs go)."""
     boxes = demo_world.build(root / "mail")
-    settings = load(settings_for(database_url, root / "mail", **teams), None)
+    settings = load(settings_for(database_url, root / "mail", chat, **teams), None)
     clock = FixedClock(MONDAY)
     app = composition.build(settings, clock)
     register(app, boxes)
@@ -128,6 +137,15 @@ def world(
     sqlite_url: str, tmp_path: Path, loop: LoopThread, connector: FakeConnector
 ) -> Iterator[World]:
     with make_world(sqlite_url, tmp_path, loop, connector, dev_mode="true") as made:
+        yield made
+
+
+@pytest.fixture
+def teams_only(
+    sqlite_url: str, tmp_path: Path, loop: LoopThread, connector: FakeConnector
+) -> Iterator[World]:
+    """A company on Teams alone (REPLYMINDER_CHAT=teams): DMs wait for users not linked."""
+    with make_world(sqlite_url, tmp_path, loop, connector, "teams", dev_mode="true") as made:
         yield made
 
 

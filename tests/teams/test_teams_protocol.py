@@ -11,7 +11,7 @@ import pytest
 
 from bot.services import identity
 from bot.store import threads
-from tests.teams.activities import Person, executed, in_channel, typed
+from tests.teams.activities import Person, bot_left, executed, in_channel, typed, uninstalled
 from tests.teams.conftest import DAVID, LAN, STRANGER, World
 from tests.teams.fake_connector import PREFIX, Call
 from tests.teams.helpers import buttons, card, said, texts, thread_of
@@ -287,3 +287,44 @@ def test_a_reminder_that_keeps_failing_waits_for_the_next_pass(
     sends = [thread_of(call) for call in world.connector.of("send")]
     assert (1, 1, []) == (len(first), len(second), world.remind())
     assert (2, 2) == (len(sends), len(set(sends)))
+
+
+def test_removing_the_app_stops_reminders_until_it_is_added_again(teams_only: World) -> None:
+    """installationUpdate "remove": Lan is unlinked and nothing is sent into the gone chat;
+    the reminders wait in the outbox and arrive, once each, after she adds the app again."""
+    world = teams_only
+    world.install(LAN)
+    response = world.post(uninstalled(LAN, world.connector.service_url))
+    waiting = [d for d in world.remind() if d.user == LAN.email]
+    assert (202, None, [], []) == (
+        response.status_code,
+        identity.who(world.app.store, "teams", LAN.aad),
+        waiting,
+        world.connector.of("send"),
+    )
+    world.install(LAN)
+    world.clock.at += timedelta(minutes=2)  # the outbox's first retry
+    sent = [d for d in world.remind() if d.user == LAN.email]
+    world.clock.at += timedelta(minutes=5)
+    assert (["teams", "teams"], [], 2) == (
+        [d.channel for d in sent],
+        world.remind(),
+        len(world.connector.of("send")),
+    )
+
+
+def test_the_bot_leaving_the_chat_unlinks_too(world: World) -> None:
+    """Some clients say it as conversationUpdate membersRemoved with the bot: same effect."""
+    world.install(LAN)
+    world.post(bot_left(LAN, world.connector.service_url))
+    assert None is identity.who(world.app.store, "teams", LAN.aad)
+
+
+def test_an_installation_add_changes_nothing(world: World) -> None:
+    """installationUpdate "add" comes with the conversationUpdate that greets: no double."""
+    world.install(LAN)
+    world.post(uninstalled(LAN, world.connector.service_url, action="add"))
+    assert (LAN.email, 1) == (
+        identity.who(world.app.store, "teams", LAN.aad),
+        len(world.connector.of("reply")),
+    )
