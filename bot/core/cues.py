@@ -189,6 +189,8 @@ def sentences(prose: Prose, *wanted: re.Pattern[str]) -> Iterator[Prose]:
         return
     begin = offset = 0  # where the sentence begins in `prose` and in `joined`
     for end in [*(found.end() for found in _SENTENCE_END.finditer(prose.plain)), None]:
+        if starts is not None and offset > starts[-1]:
+            return  # past the last place a match starts: no later sentence holds one
         plain = " ".join(prose.plain[begin:end].split())
         if plain and (starts is None or _holds(starts, offset, offset + len(plain))):
             yield Prose(" ".join(prose.text[begin:end].split()), plain)

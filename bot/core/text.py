@@ -89,7 +89,12 @@ def _is_word(char: str) -> bool:
 
 def excerpt(text: str, limit: int = 240) -> str:
     """The first words of a mail, on one line, cut at a word boundary."""
-    flat = " ".join(text.split())
+    # The words of a beginning of the text are those of the whole text's beginning (the
+    # last one maybe cut short): when they make more than `limit`, the rest cannot matter.
+    head = text[: limit * 4]
+    flat = " ".join(head.split())
+    if len(flat) <= limit and len(head) < len(text):
+        flat = " ".join(text.split())
     if len(flat) <= limit:
         return flat
     return flat[:limit].rsplit(" ", 1)[0] + "…"

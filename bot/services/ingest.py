@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import gc
 import logging
+import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
@@ -80,7 +81,7 @@ def sync_mailbox(
         states = {s.folder: s.state for s in store.sync_states(session, mailbox_id)}
     report = Report(email)
     try:
-        with _old_objects_set_aside():
+        with _collector_for_bulk():
             for folder in (Folder.SENT, Folder.INBOX):
                 since = now - org.lookback
                 for page in provider.sync(mailbox, folder, states.get(folder), since):
@@ -95,16 +96,36 @@ def sync_mailbox(
 
 
 @contextmanager
-def _old_objects_set_aside() -> Iterator[None]:
-    """A sync makes objects by the hundred thousand, and each of the garbage collector's
-    full passes would also walk every object made before it (the modules', SQLAlchemy's,
-    the calendars': some 160,000), a tenth of a first sync's time. Those outlive the sync:
-    they are set aside while it runs (CPython's `gc.freeze`), and handed back after."""
-    gc.freeze()
+def _collector_for_bulk() -> Iterator[None]:
+    """The garbage collector tuned for a sync, which makes objects by the hundred thousand.
+
+    Each full pass would also walk every object made before the sync (the modules',
+    SQLAlchemy's, the calendars': some 160,000), a tenth of a first sync's time: those
+    outlive it, and are set aside while it runs (CPython's `gc.freeze`). And the young
+    objects are collected every 50,000 allocations rather than 700 (reference counting
+    frees nearly all of them anyway; only cycles wait): a thousand passes fewer per
+    10,000 messages. Syncs run in threads: the first in sets both, the last out restores.
+    """
+    with _COLLECTOR_LOCK:
+        if not _SYNCS_RUNNING:
+            _SAVED_THRESHOLDS[:] = gc.get_threshold()
+            gc.freeze()
+            gc.set_threshold(BULK_THRESHOLD, *_SAVED_THRESHOLDS[1:])
+        _SYNCS_RUNNING.append(None)
     try:
         yield
     finally:
-        gc.unfreeze()
+        with _COLLECTOR_LOCK:
+            _SYNCS_RUNNING.pop()
+            if not _SYNCS_RUNNING:
+                gc.set_threshold(*_SAVED_THRESHOLDS)
+                gc.unfreeze()
+
+
+BULK_THRESHOLD = 50_000  # allocations between two collections of young objects, in a sync
+_COLLECTOR_LOCK = threading.Lock()
+_SYNCS_RUNNING: list[None] = []
+_SAVED_THRESHOLDS: list[int] = []
 
 
 def _ingest_page(

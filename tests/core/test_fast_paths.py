@@ -164,3 +164,18 @@ def test_a_guard_stops_a_search_only_where_no_word_is() -> None:
     found = folded.search(lures._GIVE_SECRET, "Please ENTER your PIN below")
     assert found is not None and "ENTER your PIN" == found.group()
     assert unicodedata.is_normalized("NFC", found.group())
+
+
+def _old_excerpt(written: str, limit: int) -> str:
+    flat = " ".join(written.split())
+    return flat if len(flat) <= limit else flat[:limit].rsplit(" ", 1)[0] + "…"
+
+
+@given(st.text(st.sampled_from("ab \n\t\xa0.")), st.integers(min_value=1, max_value=40))
+@example("a" * 300, 240)
+@example(" " * 2000 + "tail words here", 10)
+def test_an_excerpt_from_the_beginning_is_the_excerpt_of_the_whole(
+    written: str, limit: int
+) -> None:
+    """Reading only the first part of a long mail gives the same excerpt."""
+    assert _old_excerpt(written, limit) == text.excerpt(written, limit)
