@@ -7,7 +7,10 @@ HTTP (`fake_ews_http.py`) with envelopes shaped like the recorded ones
 (`fake_ews_xml.py`), and records every call. Like a real
 server it checks Basic credentials (401 otherwise) or an OAuth2 bearer token it
 issued from its own token endpoint (`/{tenant}/oauth2/v2.0/token`), and refuses
-to impersonate a mailbox it was told to deny or that does not exist.
+to impersonate a mailbox it was told to deny or that does not exist. With `ntlm`
+set it offers NTLM, as IIS does by default: the three-message handshake once per
+connection, the client's answer verified by pyspnego's NTLM acceptor against the
+accounts in the file `NTLM_USER_FILE` names (`DOMAIN:user:password` lines).
 
 Faults on demand (`fail`): ErrorServerBusy faults with BackOffMilliseconds, HTTP
 429 and 503 with Retry-After, 401, an HTML 500 page (IIS's, not EWS), each for a
@@ -41,6 +44,8 @@ class FakeEws:
         self.accounts = {SERVICE_ACCOUNT: PASSWORD}
         self.apps: dict[str, str] = {}  # OAuth2 client id → secret
         self.tokens: set[str] = set()
+        self.ntlm = False  # offer NTLM (connection-based) instead of Basic
+        self.ntlm_sign_ins: list[str] = []  # who completed an NTLM handshake, in order
         self.denied: set[str] = set()  # mailboxes the service account may not impersonate
         self.directory: list[Person] = []
         self.calls: list[Call] = []

@@ -1,7 +1,8 @@
 """The fake EWS server's HTTP side: authentication, the SOAP envelope, faults, latency.
 
 `FakeEws` (fake_ews.py) serves with the handler made here. A request is counted,
-checked for credentials (401 otherwise, as IIS does), delayed by the fake's
+checked for credentials (401 otherwise, as IIS does; NTLM once per connection),
+delayed by the fake's
 `latency` while it counts as in flight for its mailbox, then answered by the
 operation named by the first element of soap:Body, or by the fault a test asked
 for: an ErrorServerBusy SOAP fault with BackOffMilliseconds, HTTP 429 or 503
@@ -10,6 +11,8 @@ with Retry-After, 401, or IIS's HTML error page.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import json
 import time
 from dataclasses import dataclass
@@ -17,6 +20,9 @@ from http.server import BaseHTTPRequestHandler
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs
 from xml.etree import ElementTree
+
+import spnego
+from spnego.exceptions import SpnegoError
 
 from tests.exchange import fake_ews_xml as x
 from tests.exchange.fake_ews_ops import READS, Context, Fault
@@ -53,6 +59,8 @@ class Call:
 def handler(fake: FakeEws) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"  # keep-alive, as exchangelib's sessions expect
+        ntlm_user: str | None = None  # this connection's, once its NTLM handshake is done
+        ntlm_context: Any = None  # the handshake under way on this connection
 
         def log_message(self, format: str, *args: Any) -> None:
             pass
@@ -71,11 +79,45 @@ def handler(fake: FakeEws) -> type[BaseHTTPRequestHandler]:
                 time.sleep(fake.latency)
                 status, data = fake.token(parse_qs(raw.decode()))
                 self._reply(status, json.dumps(data).encode(), "application/json")
-            elif not fake.authorized(self.headers.get("Authorization", "")):
-                time.sleep(fake.latency)
-                self._reply(401, b"", "text/html", {"WWW-Authenticate": 'Basic realm="127.0.0.1"'})
-            else:
+            elif self._signed_in(self.headers.get("Authorization", "")):
                 self._soap(ElementTree.fromstring(raw))
+
+        def _signed_in(self, header: str) -> bool:
+            """Basic or a bearer on every request; NTLM once per connection (then the
+            connection is signed in, as IIS does), else a 401 with what is offered."""
+            if self.ntlm_user is not None or fake.authorized(header):
+                return True
+            kind, _, token = header.partition(" ")
+            offer = "NTLM" if fake.ntlm else 'Basic realm="127.0.0.1"'
+            if fake.ntlm and kind == "NTLM":
+                offer = self._ntlm_step(token) or offer
+                if self.ntlm_user is not None:
+                    return True
+            time.sleep(fake.latency)
+            self._reply(401, b"", "text/html", {"WWW-Authenticate": offer})
+            return False
+
+        def _ntlm_step(self, token: str) -> str | None:
+            """One step of the handshake: the challenge to send back (after the client's
+            NEGOTIATE), or None (signed in after its AUTHENTICATE, or refused)."""
+            try:
+                message = base64.b64decode(token, validate=True)
+            except binascii.Error:
+                return None
+            if message[8:12] == b"\x01\0\0\0":  # NEGOTIATE: a new handshake
+                self.ntlm_context = spnego.server(protocol="ntlm")
+            if self.ntlm_context is None:
+                return None
+            try:
+                answer = self.ntlm_context.step(message)
+            except SpnegoError:  # a wrong password, an unknown account
+                self.ntlm_context = None
+                return None
+            if self.ntlm_context.complete:
+                self.ntlm_user = str(self.ntlm_context.client_principal)
+                fake.ntlm_sign_ins.append(self.ntlm_user)
+                return None
+            return f"NTLM {base64.b64encode(answer or b'').decode()}"
 
         def _soap(self, envelope: ElementTree.Element) -> None:
             request = x.children(envelope, "s:Body")[0]

@@ -218,6 +218,47 @@ def test_a_wrong_oauth2_secret_is_one_clear_line(
     assert (expected, 0) == (failure(bad, tls_fake), tls_fake.count())
 
 
+@pytest.fixture
+def ntlm_fake(fake: FakeEws, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> FakeEws:
+    """The fake offering NTLM only (IIS's default), knowing one domain service account."""
+    users = tmp_path / "ntlm-users"
+    users.write_text("CONGTY:svc-replyminder:Service-Pa55\n", encoding="utf-8")
+    monkeypatch.setenv("NTLM_USER_FILE", str(users))
+    fake.ntlm = True
+    fake.accounts.clear()  # no Basic
+    return fake
+
+
+@pytest.mark.usefixtures("one_mail")
+def test_ntlm_service_account_signs_in_once_per_connection(
+    ntlm_fake: FakeEws, sleeps: list[float]
+) -> None:
+    """EWS_AUTH=ntlm (the default) with DOMAIN\\user: the handshake, verified by the fake's
+    NTLM acceptor, then the sync's requests on the signed-in connection."""
+    settings = {"auth": "ntlm", "username": "CONGTY\\svc-replyminder", "password": "Service-Pa55"}
+    provider = ExchangeProvider(config(ntlm_fake, **settings), sleep=sleeps.append)
+    assert (["Báo giá"], ["CONGTY\\svc-replyminder"]) == (
+        subjects(provider, ntlm_fake),
+        ntlm_fake.ntlm_sign_ins,
+    )
+    assert len(ntlm_fake.calls) > 1  # several SOAP calls, one handshake
+
+
+def test_a_wrong_ntlm_password_is_one_clear_line(ntlm_fake: FakeEws, sleeps: list[float]) -> None:
+    """The NTLM answer does not verify: unavailable, saying the credentials were refused."""
+    settings = {"auth": "ntlm", "username": "CONGTY\\svc-replyminder", "password": "wrong"}
+    provider = ExchangeProvider(config(ntlm_fake, **settings), sleep=sleeps.append)
+    expected = (
+        f"Exchange at {ntlm_fake.url} refused the credentials of CONGTY\\svc-replyminder "
+        "(check EWS_USERNAME/EWS_PASSWORD)"
+    )
+    assert (expected, [], []) == (
+        failure(provider, ntlm_fake),
+        ntlm_fake.calls,
+        ntlm_fake.ntlm_sign_ins,
+    )
+
+
 def test_sending_is_patient_too(
     fake: FakeEws, provider: ExchangeProvider, sleeps: list[float]
 ) -> None:
