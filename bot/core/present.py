@@ -46,8 +46,10 @@ T: dict[str, Text] = {
     "forward": {"en": "Forward to {name}", "vi": "Chuyển cho {name}"},
     "done": {"en": "Done", "vi": "Xong"},
     "reported": {"en": "Reported, close it", "vi": "Đã báo cáo, đóng lại"},
-    "digest": {"en": "☀️ Good morning: {count} email(s) await your reply",
+    "digest": {"en": "☀️ Good morning: {count} emails await your reply",
                "vi": "☀️ Chào buổi sáng: {count} email đang chờ bạn trả lời"},
+    "digest_one": {"en": "☀️ Good morning: 1 email awaits your reply",
+                   "vi": "☀️ Chào buổi sáng: 1 email đang chờ bạn trả lời"},
     "digest_clear": {"en": "☀️ Good morning: nothing awaits your reply today",
                      "vi": "☀️ Chào buổi sáng: hôm nay không có email nào chờ bạn trả lời"},
     "digest_risky": {"en": "🚩 Also in your mailbox, be careful with:",
@@ -199,7 +201,7 @@ def digest_card(
     return Card(
         kind=CardKind.DIGEST,
         locale=locale,
-        title=render(T["digest"], locale, count=len(waiting))
+        title=render(T["digest_one" if len(waiting) == 1 else "digest"], locale, count=len(waiting))
         if waiting
         else render(T["digest_clear"], locale),
         lines=lines,

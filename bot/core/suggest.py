@@ -69,13 +69,20 @@ class Suggestion:
         return short_name(self.to.display) or self.to.email
 
     def reason(self, locale: str) -> str:
-        return render(REASONS[self.code], locale, **dict(self.params))
+        params = dict(self.params)
+        one = f"{self.code}_one"  # English says "an email", not "1 email(s)"
+        code = one if params.get("count") == "1" and one in REASONS else self.code
+        return render(REASONS[code], locale, **params)
 
 
 REASONS: dict[str, Text] = {
     "sender_history": {
-        "en": "you forwarded {count} email(s) from {sender} to them before",
+        "en": "you forwarded {count} emails from {sender} to them before",
         "vi": "bạn đã chuyển {count} email của {sender} cho họ trước đây",
+    },
+    "sender_history_one": {
+        "en": "you forwarded an email from {sender} to them before",
+        "vi": "bạn đã chuyển một email của {sender} cho họ trước đây",
     },
     "keyword": {
         "en": "the email mentions “{keyword}”, which {team} handles",

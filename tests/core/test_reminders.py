@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from bot.core.calendar import WorkCalendar
 from bot.core.cards import CardKind
 from bot.core.mail import Address
+from bot.core.present import digest_card
 from bot.core.reminders import Policy, decide, next_check, next_digest
 from bot.core.thread import State, ThreadView
 from bot.core.triage import Importance
@@ -177,3 +178,16 @@ def test_next_check_is_always_working_time(importance: Importance) -> None:
         thread(importance, received_at=datetime(2026, 11, 28, 23, 0, tzinfo=TZ)), CAL, POLICY
     )
     assert moment is not None and CAL.is_working_time(moment)
+
+
+def test_the_digest_title_counts_in_natural_english() -> None:
+    """One email "awaits", two "await"; Vietnamese says it the same way for both."""
+    titles = [
+        digest_card([thread()] * count, [], CAL, MONDAY_10, locale).title
+        for count, locale in ((1, "en"), (2, "en"), (2, "vi"))
+    ]
+    assert [
+        "☀️ Good morning: 1 email awaits your reply",
+        "☀️ Good morning: 2 emails await your reply",
+        "☀️ Chào buổi sáng: 2 email đang chờ bạn trả lời",
+    ] == titles

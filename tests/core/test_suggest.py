@@ -52,3 +52,16 @@ def test_never_the_user_or_the_sender_and_at_most_three() -> None:
 def test_no_match_no_suggestion() -> None:
     """Nothing in the routing file or history: no suggestion at all."""
     assert () == suggest("Lunch?", "", SENDER, "me@acme.vn", ROUTES, (), "lunch?")
+
+
+def test_the_history_reason_reads_naturally_for_one_and_for_many() -> None:
+    """ "an email" for one earlier forward, "3 emails" for three; Vietnamese has no plural."""
+    one = suggest("Hi", "", SENDER, "me@acme.vn", (), [PastForward(SENDER.email, "a", LAN)], "hi")
+    many = suggest(
+        "Hi", "", SENDER, "me@acme.vn", (), [PastForward(SENDER.email, "a", LAN)] * 3, "hi"
+    )
+    assert [
+        "you forwarded an email from Phạm Hoa to them before",
+        "you forwarded 3 emails from Phạm Hoa to them before",
+        "bạn đã chuyển một email của Phạm Hoa cho họ trước đây",
+    ] == [one[0].reason("en"), many[0].reason("en"), one[0].reason("vi")]
