@@ -19,7 +19,7 @@ ANSWERS: dict[str, Text] = {
                    "vi": "📋 Email đang chờ bạn ({count}), gấp nhất trước:"},
     "list_empty": {"en": "🎉 Nothing is waiting for your reply.",
                    "vi": "🎉 Không có email nào đang chờ bạn trả lời."},
-    "help_title": {"en": "Here is what you can tell me (#ref is the number in list; without it I use the last email I reminded you of):",
+    "help_title": {"en": "Here is what you can tell me (#ref is the number that list shows; without it, I use the last email I reminded you of):",
                    "vi": "Bạn có thể nhắn tôi (#ref là số trong danh sách; bỏ trống thì tôi dùng email tôi vừa nhắc):"},
     "unreadable": {"en": "I couldn't read “{text}” as a time. Try for example: {examples}.",
                    "vi": "Tôi không hiểu “{text}” là lúc nào. Bạn thử ví dụ: {examples}."},
