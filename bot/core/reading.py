@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cached_property
 from typing import Final
 
 from bot.core.conversation import continues
@@ -40,17 +41,37 @@ _QUOTED: Final = re.compile(
 )
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Reading:
+    """What every rule reads, made once. The parts only the signals read (the head, the
+    deadline) and the footer are made when first asked: most bulk mail is settled by the
+    gates before any signal runs, and a List-Unsubscribe header spares the footer."""
+
     mail: Mail
     viewer: Viewer
     now: datetime
     viewer_email: str
     sender: str  # the sender's address, "" when unknown
-    head: Prose  # the subject and the first lines of new text
-    top: Prose  # the new text, above any quoted part, URLs blanked
-    footer: Prose  # the end of the new text, where newsletters put "unsubscribe" (see `_footer`)
-    deadline: str | None  # the deadline the subject or the new text mentions, as written
+    fresh: str  # the new text: the body above any quoted part
+    top: Prose  # the new text's beginning, URLs blanked
+
+    @cached_property
+    def head(self) -> Prose:
+        """The subject and the first lines of new text."""
+        lines = [line for line in self.top.text.splitlines() if line.strip()][:HEAD_LINES]
+        return Prose.of("\n".join([self.mail.subject, *lines]))
+
+    @cached_property
+    def footer(self) -> Prose:
+        """The end of the new text, where newsletters put "unsubscribe" (see `_footer`)."""
+        return _footer(self.mail, self.fresh)
+
+    @cached_property
+    def deadline(self) -> str | None:
+        """The deadline the subject or the new text mentions, as written."""
+        subject = Prose.of(self.mail.subject)  # joined to `top` as is: NFC, same plain letters
+        both = Prose(f"{subject.text}\n{self.top.text}", f"{subject.plain}\n{self.top.plain}")
+        return DEADLINE.find(both) or asked_for_day(self.top)
 
 
 def new_text(text: str) -> str:
@@ -73,19 +94,12 @@ def _footer(mail: Mail, fresh: str) -> Prose:
 
 def read(mail: Mail, viewer: Viewer, now: datetime) -> Reading:
     fresh = new_text(mail.text)
-    top = Prose.of(without_urls(fresh[:TOP_LIMIT]))
-    lines = [line for line in top.text.splitlines() if line.strip()][:HEAD_LINES]
-    subject = Prose.of(mail.subject)  # joined to `top` as is: NFC already, same plain letters
-    both = Prose(f"{subject.text}\n{top.text}", f"{subject.plain}\n{top.plain}")
-    deadline = DEADLINE.find(both) or asked_for_day(top)
     return Reading(
         mail=mail,
         viewer=viewer,
         now=now,
         viewer_email=viewer.email.strip().lower(),
         sender=mail.sender.email if mail.sender else "",
-        head=Prose.of("\n".join([mail.subject, *lines])),
-        top=top,
-        footer=_footer(mail, fresh),
-        deadline=deadline,
+        fresh=fresh,
+        top=Prose.of(without_urls(fresh[:TOP_LIMIT])),
     )
