@@ -25,7 +25,6 @@ from bot.core.suggest import Forwards, PastForward
 from bot.core.thread import OPEN_STATES, State
 from bot.core.triage import Triage, triage
 from bot.services import threads as thread_rules
-from bot.store import threads as store
 from bot.store.lookup import Lookup, NewMessage
 from bot.store.models import ForwardRecord, MessageRow, Thread, User
 
@@ -100,9 +99,7 @@ def _ingest_inbox(context: Context, mail: Mail) -> None:
     else:
         outcome = thread_rules.apply_inbound(context, thread, mail, verdict, risks)
         if outcome.answered_by:
-            store.record(
-                context.session, thread, outcome.answered_by, "answered", context.now, "mail"
-            )
+            context.lookup.record(thread, outcome.answered_by, "answered", context.now)
             context.answered.append(thread)
     context.lookup.add_message(thread_rules.message_row(context, mail, thread))
     _check_already_answered(context, thread, mail)
@@ -135,7 +132,7 @@ def _check_already_answered(context: Context, thread: Thread, mail: Mail) -> Non
 
 def _answered(context: Context, thread: Thread, by: str, at: datetime | None) -> None:
     thread_rules.close_answered(thread, by, at or context.now, context.now)
-    store.record(context.session, thread, by, "answered", context.now, "mail")
+    context.lookup.record(thread, by, "answered", context.now)
     context.answered.append(thread)
 
 
@@ -155,7 +152,7 @@ def _ingest_sent(context: Context, mail: Mail) -> None:
         return
     if forward:
         thread_rules.close_forwarded(thread, ", ".join(sorted(recipients)), context.now)
-        store.record(context.session, thread, context.user.email, "forwarded", context.now, "mail")
+        context.lookup.record(thread, context.user.email, "forwarded", context.now)
     elif at >= thread.received_at - CLOCK_SKEW:
         _answered(context, thread, context.user.email, at)
     thread_rules.schedule(thread, context)

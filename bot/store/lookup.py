@@ -28,7 +28,7 @@ from bot.core.mail import Folder, Mail
 from bot.core.thread import State
 from bot.store import threads as store
 from bot.store import users
-from bot.store.models import Contact, MessageRow, Thread
+from bot.store.models import Contact, Event, MessageRow, Thread
 
 CHUNK = 2_000  # values in one IN (…): well under SQLite's and PostgreSQL's parameter limits
 
@@ -40,6 +40,7 @@ class Lookup:
         self.session, self.user_id = session, user_id
         self._messages: dict[tuple[str, str], MessageRow | NewMessage] = {}  # (folder, Message-ID)
         self._new: list[NewMessage] = []  # this page's, not in the session (`write_messages`)
+        self._events: list[tuple[Thread, dict[str, Any]]] = []  # likewise, with their thread
         self._threads_of: dict[str, Thread] = {}  # Message-ID → the thread its row names
         # subject key → sender → its threads, oldest first, numbered in the order they were
         # made (the id; past every id for a thread new in this page); not loaded yet:
@@ -243,15 +244,26 @@ class Lookup:
         if row.folder == Folder.SENT.value and not row.own:
             self._add_sent(row)
 
+    def record(self, thread: Thread, actor: str, action: str, at: datetime) -> None:
+        """What mail did to a thread (answered, forwarded), for its history: written with
+        the page's messages (as ORM objects, SQLite would insert them one at a time)."""
+        values = {"actor": actor, "action": action, "detail": "", "platform": "mail", "at": at}
+        self._events.append((thread, values))
+
     def write_messages(self) -> None:
-        """The page's new messages in one statement, once the flush gave their threads ids."""
+        """The page's new messages and events, a statement each, once the flush gave their
+        threads ids."""
         rows = [
             {**{name: getattr(row, name) for name in _COLUMNS}, "thread_id": _id(row.thread)}
             for row in self._new
         ]
         if rows:
             self.session.execute(insert(cast(Table, MessageRow.__table__)), rows)  # Core
+        events = [{**values, "thread_id": thread.id} for thread, values in self._events]
+        if events:
+            self.session.execute(insert(cast(Table, Event.__table__)), events)
         self._new.clear()
+        self._events.clear()
 
     def count_written(self, known: dict[str, int], emails: set[str], at: datetime) -> None:
         """The user wrote to `emails`: count it (and keep `known`, the viewer's map, in step)."""

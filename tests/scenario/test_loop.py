@@ -150,3 +150,13 @@ def test_a_missing_maildir_is_reported_and_other_mailboxes_go_on(world: World) -
     assert f"{DAVID}: " in out and "ok" in out.split(DAVID)[1].splitlines()[0]
     code, out, _ = world.run("status", now="2026-11-30T08:01")
     assert 1 == code and "no Maildir" in out
+
+
+def test_what_mail_did_to_a_thread_is_in_its_history(synced: World) -> None:
+    """Answered from the mail client, or by a colleague's reply-all: each thread's history
+    names who did it, by mail, once."""
+    meeting = synced.thread(LAN, "Lịch họp giao ban tuần sau")["history"]
+    james = synced.thread(DAVID, "Shipping schedule")["history"]
+    assert [(LAN, "answered", "mail"), (f"mai@{demo_world.DOMAIN}", "answered", "mail")] == [
+        (e["actor"], e["action"], e["platform"]) for e in (*meeting, *james)
+    ]
