@@ -84,7 +84,7 @@ def _plan_thread(
     the thread's columns as they are after). The columns are written in one statement for
     the whole batch, cheaper than the session's flush of each object."""
     cal = setup.calendar(user.timezone, user.work_hours)
-    view = after = store.view(thread)
+    view = after = store.view(thread, for_cards=False)  # the policy reads no reasons
     decision = reminders.decide(view, cal, setup.policy, now)
     dm = None
     if decision.send is not None:
