@@ -50,7 +50,7 @@ def _may_match(pattern: re.Pattern[str], low: str, pos: int) -> bool:
     words = _GUARDS.get(pattern)
     if words is None:
         return True
-    if pos:
+    if pos > 0:  # (a negative pos means 0 to the engine, not counting from the end)
         return any(low.find(word, pos) >= 0 for word in words)
     return any(word in low for word in words)
 

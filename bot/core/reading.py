@@ -12,8 +12,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from functools import cached_property
-from typing import Final
+from typing import Any, Final, Generic, TypeVar
 
 from bot.core.conversation import continues
 from bot.core.cues import DEADLINE, Prose, asked_for_day, without_urls
@@ -41,6 +40,28 @@ _QUOTED: Final = re.compile(
 )
 
 
+T = TypeVar("T")
+
+
+class _once(Generic[T]):  # noqa: N801 - used as a decorator, like cached_property
+    """`functools.cached_property` without its lock: on Python 3.11 that lock is one for
+    all instances, so threads syncing mailboxes would wait on each other's mail. A Reading
+    is one thread's; at worst two threads would compute the same pure value twice."""
+
+    def __init__(self, make: Callable[[Any], T]) -> None:
+        self.make, self.name = make, make.__name__
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    def __get__(self, instance: Any, owner: type | None = None) -> T:
+        if instance is None:
+            return self  # type: ignore[return-value]  # the class's attribute: the descriptor
+        value = self.make(instance)
+        instance.__dict__[self.name] = value  # found before this descriptor from now on
+        return value
+
+
 @dataclass(frozen=True)
 class Reading:
     """What every rule reads, made once. The parts only the signals read (the head, the
@@ -55,18 +76,18 @@ class Reading:
     fresh: str  # the new text: the body above any quoted part
     top: Prose  # the new text's beginning, URLs blanked
 
-    @cached_property
+    @_once
     def head(self) -> Prose:
         """The subject and the first lines of new text."""
         lines = [line for line in self.top.text.splitlines() if line.strip()][:HEAD_LINES]
         return Prose.of("\n".join([self.mail.subject, *lines]))
 
-    @cached_property
+    @_once
     def footer(self) -> Prose:
         """The end of the new text, where newsletters put "unsubscribe" (see `_footer`)."""
         return _footer(self.mail, self.fresh)
 
-    @cached_property
+    @_once
     def deadline(self) -> str | None:
         """The deadline the subject or the new text mentions, as written."""
         subject = Prose.of(self.mail.subject)  # joined to `top` as is: NFC, same plain letters

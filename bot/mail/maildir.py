@@ -164,9 +164,12 @@ def _read_file(entry: Entry) -> bytes | _Skip:
     try:
         with open(entry.path, "rb") as handle:
             # read(READ_LIMIT + 1) would allocate the whole limit for every file (16 MB,
-            # then shrunk): 30 µs a message, more than reading it. Past the limit, it is due.
-            huge = os.fstat(handle.fileno()).st_size > READ_LIMIT
-            raw = handle.read(READ_LIMIT + 1 if huge else -1)
+            # then shrunk): 30 µs a message, more than reading it. So the size it has, and
+            # (if it grew meanwhile) the rest up to the limit.
+            size = min(os.fstat(handle.fileno()).st_size, READ_LIMIT)
+            raw = handle.read(size + 1)
+            if len(raw) > size:
+                raw += handle.read(READ_LIMIT + 1 - len(raw))
     except FileNotFoundError:
         return _Skip.GONE
     except OSError as error:

@@ -109,22 +109,28 @@ def _collector_for_bulk() -> Iterator[None]:
     with _COLLECTOR_LOCK:
         if not _SYNCS_RUNNING:
             _SAVED_THRESHOLDS[:] = gc.get_threshold()
-            gc.freeze()
+            # unfreeze() thaws every frozen object: freeze only if nothing else did
+            _SYNCS_RUNNING.append(gc.get_freeze_count() == 0)
+            if _SYNCS_RUNNING[0]:
+                gc.freeze()
             gc.set_threshold(BULK_THRESHOLD, *_SAVED_THRESHOLDS[1:])
-        _SYNCS_RUNNING.append(None)
+        else:
+            _SYNCS_RUNNING.append(False)
     try:
         yield
     finally:
         with _COLLECTOR_LOCK:
+            froze = _SYNCS_RUNNING[0]
             _SYNCS_RUNNING.pop()
             if not _SYNCS_RUNNING:
                 gc.set_threshold(*_SAVED_THRESHOLDS)
-                gc.unfreeze()
+                if froze:
+                    gc.unfreeze()
 
 
 BULK_THRESHOLD = 50_000  # allocations between two collections of young objects, in a sync
 _COLLECTOR_LOCK = threading.Lock()
-_SYNCS_RUNNING: list[None] = []
+_SYNCS_RUNNING: list[bool] = []  # one per sync running; the first: whether it froze
 _SAVED_THRESHOLDS: list[int] = []
 
 

@@ -54,9 +54,9 @@ class Acting:
         return text
 
 
-# path → (its modification time, its text): every reminder card previews a holding reply.
-# An edited template is read again; a removed one is forgotten.
-_READ: dict[Path, tuple[int, str]] = {}
+# path → (its modification time, size and inode; its text): every reminder card previews a
+# holding reply. An edited or replaced template is read again; a removed one is forgotten.
+_READ: dict[Path, tuple[tuple[int, int, int], str]] = {}
 
 
 def _read(path: Path) -> str | None:
@@ -68,7 +68,7 @@ def _read(path: Path) -> str | None:
     if found is None or not S_ISREG(found.st_mode):
         _READ.pop(path, None)
         return None
-    changed = found.st_mtime_ns
+    changed = (found.st_mtime_ns, found.st_size, found.st_ino)
     kept = _READ.get(path)
     if kept is None or kept[0] != changed:
         kept = _READ[path] = (changed, path.read_text(encoding="utf-8"))

@@ -228,7 +228,14 @@ def unlink_chat(session: Session, platform: str, external_id: str) -> User | Non
     user = session.get(User, row.user_id)
     session.delete(row)
     if user is not None and user.last_platform == platform:
-        user.last_platform = None  # reminders go to another platform they use, or wait
+        # their reminders go to another platform they are linked on, if any, else they
+        # wait for the organisation's (kept in the outbox until they can be delivered)
+        others = select(ChatIdentity.platform).where(
+            ChatIdentity.user_id == user.id, ChatIdentity.id != row.id
+        )
+        user.last_platform = session.scalars(
+            others.order_by(ChatIdentity.updated_at.desc())
+        ).first()
     return user
 
 

@@ -179,3 +179,13 @@ def test_an_excerpt_from_the_beginning_is_the_excerpt_of_the_whole(
 ) -> None:
     """Reading only the first part of a long mail gives the same excerpt."""
     assert _old_excerpt(written, limit) == text.excerpt(written, limit)
+
+
+def test_a_negative_start_searches_from_the_beginning_as_the_engine_does() -> None:
+    """pattern.search(text, -3) means from 0; the word pre-check must not read it as the
+    last 3 characters."""
+    written = "This is URGENT, reply now."
+    expected = cues.URGENT.plain.search(written, -3)
+    found = folded.search(cues.URGENT.plain, written, -3)
+    assert expected is not None and found is not None
+    assert expected.span() == found.span()

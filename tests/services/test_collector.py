@@ -42,3 +42,15 @@ def test_a_failing_sync_restores_the_collector_too() -> None:
     except RuntimeError:
         pass
     assert (before, 0) == (gc.get_threshold(), gc.get_freeze_count())
+
+
+def test_objects_frozen_by_someone_else_stay_frozen() -> None:
+    """A server that froze its preloaded objects keeps them frozen after a sync."""
+    gc.freeze()
+    try:
+        frozen = gc.get_freeze_count()
+        with ingest._collector_for_bulk():
+            inside = gc.get_freeze_count()
+        assert (frozen, frozen) == (inside, gc.get_freeze_count())
+    finally:
+        gc.unfreeze()

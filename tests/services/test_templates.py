@@ -73,3 +73,20 @@ def test_a_folder_named_like_a_template_is_not_read(tmp_path: Path) -> None:
     (tmp_path / "holding.vi.txt").mkdir()
     shipped = (TEMPLATES / "holding.vi.txt").read_text(encoding="utf-8")
     assert shipped == _acting(tmp_path).template("holding", "vi")
+
+
+def test_a_template_replaced_with_its_old_time_kept_is_read_again(tmp_path: Path) -> None:
+    """`cp -p` or `rsync -a` may keep the modification time: a new file is still seen."""
+    mine = tmp_path / "holding.en.txt"
+    mine.write_text("Dear $name, by $date. $signature", encoding="utf-8")
+    acting = _acting(tmp_path)
+    first = acting.template("holding", "en")
+    kept = os.stat(mine).st_mtime_ns
+    newer = tmp_path / "incoming.txt"
+    newer.write_text("Hi $name, on $date. $signature", encoding="utf-8")
+    os.utime(newer, ns=(kept, kept))
+    os.replace(newer, mine)
+    assert ["Dear $name, by $date. $signature", "Hi $name, on $date. $signature"] == [
+        first,
+        acting.template("holding", "en"),
+    ]

@@ -10,7 +10,7 @@ from email import message_from_bytes, policy
 import pytest
 
 from bot.services import identity
-from bot.store import threads
+from bot.store import threads, users
 from tests.teams.activities import Person, bot_left, executed, in_channel, typed, uninstalled
 from tests.teams.conftest import DAVID, LAN, STRANGER, World
 from tests.teams.fake_connector import PREFIX, Call
@@ -328,3 +328,19 @@ def test_an_installation_add_changes_nothing(world: World) -> None:
         identity.who(world.app.store, "teams", LAN.aad),
         len(world.connector.of("reply")),
     )
+
+
+def test_after_removing_teams_reminders_go_to_slack_where_they_are_linked(world: World) -> None:
+    """Linked on Slack too: once Teams is removed, Slack is where they are reached."""
+    world.install(LAN)
+    identity.link(
+        world.app.store, "slack", "U0LAN00001", "U0LAN00001", LAN.email, world.clock.now()
+    )
+    world.install(LAN)  # writing in Teams again makes Teams their platform of choice
+    world.post(uninstalled(LAN, world.connector.service_url))
+    with world.app.store.unit() as session:
+        user = users.user_by_email(session, LAN.email)
+        assert ("slack", {"slack"}) == (
+            user.last_platform,
+            set(users.chat_addresses(session, user.id)),
+        )
