@@ -181,7 +181,9 @@ def sentences(prose: Prose, *wanted: re.Pattern[str]) -> Iterator[Prose]:
     whole text with its lines joined the same way (the sentences, joined by spaces), at
     the same place: so the whole text is searched first for every place a match starts,
     and only the sentences holding one are made; the caller searches those again. Only
-    for patterns that tie no match to the start or end of the text (`^`, `$`).
+    for patterns that tie no match to the start or end of the text (`^`, `$`) and whose
+    look-arounds test no more than the character next to a match (word edges): one that
+    looks further (`gấp(?! đôi)`) could see the next sentence in the joined text.
     """
     joined = _joined(prose.plain)
     starts = sorted(at for p in wanted for at in folded.starts(p, joined)) if wanted else None
