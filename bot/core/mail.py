@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
+from bot.core.domains import within
+
 TEXT_LIMIT = 20_000  # characters of body text kept for triage; the rest is never read
 
 
@@ -125,4 +127,4 @@ class Viewer:
 
     def is_internal(self, address: Address) -> bool:
         domain = address.domain
-        return any(domain == d or domain.endswith("." + d) for d in self.internal_domains)
+        return any(within(domain, d) for d in self.internal_domains)

@@ -14,6 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
+from bot.core.domains import within
 from bot.core.i18n import Text, render
 from bot.core.mail import Address
 from bot.core.names import short_name
@@ -150,7 +151,7 @@ def _folded(keyword: str) -> str:
 def _by_domain(sender: Address, routes: Sequence[Route]) -> Iterable[Suggestion]:
     for route in routes:
         for domain in route.sender_domains:
-            if sender.domain == domain or sender.domain.endswith("." + domain):
+            if within(sender.domain, domain):
                 params = (("team", route.name), ("domain", sender.domain))
                 yield Suggestion(Address(route.email, route.name), "domain", params)
 

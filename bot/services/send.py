@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from bot.core import dates
 from bot.core.answers import ANSWERS
 from bot.core.commands import Command, Verb
+from bot.core.domains import within
 from bot.core.i18n import Text, render
 from bot.core.mail import Address, Outgoing
 from bot.core.names import short_name
@@ -185,7 +186,7 @@ def _aliases(turn: Turn) -> str:
 
 def _internal(turn: Turn, to: Address) -> bool:
     domains = turn.setup.internal_domains or frozenset({Address(turn.user.email).domain})
-    return any(to.domain == d or to.domain.endswith("." + d) for d in domains)
+    return any(within(to.domain, d) for d in domains)
 
 
 def _forward(turn: Turn, thread: Thread, to: Address, note: str) -> Answer | Send:
