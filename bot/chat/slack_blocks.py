@@ -19,6 +19,8 @@ from bot.chat.slack_texts import say
 from bot.core import commands
 from bot.core.cards import Action, Card, Line
 from bot.core.commands import Verb
+from bot.core.i18n import render
+from bot.core.present import SNOOZE_CHOICES
 
 Block = dict[str, Any]
 MAX_BLOCKS = 50
@@ -156,17 +158,13 @@ def button(action: Action, action_id: str) -> Block:
 
 def snooze_menu(ref: int, locale: str) -> Block:
     """Snooze: 1 hour, 3 hours, tomorrow morning, or another time (a form)."""
-    choices = (
-        ("snooze_1h", f"snooze #{ref} 1h"),
-        ("snooze_3h", f"snooze #{ref} 3h"),
-        ("snooze_morning", f"snooze #{ref} tomorrow morning"),
-        ("snooze_custom", f"{CUSTOM} #{ref}"),
-    )
+    choices = [(render(label, locale), f"snooze #{ref} {when}") for label, when in SNOOZE_CHOICES]
+    choices.append((say("snooze_custom", locale), f"{CUSTOM} #{ref}"))
     return {
         "type": "static_select",
         "action_id": "rm_snooze",
         "placeholder": plain(say("snooze", locale)),
-        "options": [{"text": plain(say(key, locale)), "value": value} for key, value in choices],
+        "options": [{"text": plain(label), "value": value} for label, value in choices],
     }
 
 

@@ -11,9 +11,6 @@ from bot.core.i18n import Text, render
 
 T: dict[str, Text] = {
     "snooze": {"en": "Snooze…", "vi": "Hoãn…"},
-    "snooze_1h": {"en": "1 hour", "vi": "1 giờ"},
-    "snooze_3h": {"en": "3 hours", "vi": "3 giờ"},
-    "snooze_morning": {"en": "Tomorrow morning", "vi": "Sáng mai"},
     "snooze_custom": {"en": "Another time…", "vi": "Lúc khác…"},
     "forward": {"en": "Forward…", "vi": "Chuyển tiếp…"},
     "confirm": {"en": "Yes, go ahead", "vi": "Đồng ý, làm tiếp"},

@@ -22,6 +22,7 @@ from bot.core import commands
 from bot.core.cards import Action, Card, Line
 from bot.core.commands import Command, Verb
 from bot.core.i18n import render
+from bot.core.present import SNOOZE_CHOICES
 
 Json = dict[str, Any]
 CONTENT_TYPE = "application/vnd.microsoft.card.adaptive"
@@ -31,8 +32,6 @@ MAX_LINES = 30  # a Teams message holds about 28 KB; a long digest ends with "+N
 MARKER = 1  # `rm` in the submit data: this card is ours (a version, if the shape changes)
 _EMAIL = re.compile(r"<([^<>\s]+@[^<>\s]+)>")
 _STYLES = {"primary": "positive", "danger": "destructive"}
-
-SNOOZE_CHOICES = (("1h", "1h"), ("3h", "3h"), ("morning", "tomorrow morning"))
 
 
 def attachment(card: Card) -> Json:
@@ -158,7 +157,7 @@ def _form(title: str, body: list[Json], go: Json) -> Json:
 
 def _snooze_form(card: Card) -> Json:
     loc = card.locale
-    choices = [{"title": render(CARD[key], loc), "value": value} for key, value in SNOOZE_CHOICES]
+    choices = [{"title": render(label, loc), "value": when} for label, when in SNOOZE_CHOICES]
     body = [
         _choices("rm_when", render(CARD["until"], loc), choices, "1h"),
         {

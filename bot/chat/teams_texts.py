@@ -26,9 +26,6 @@ BOT: dict[str, Text] = {
 CARD: dict[str, Text] = {
     "snooze": {"en": "💤 Snooze", "vi": "💤 Hoãn"},
     "until": {"en": "Remind me again in", "vi": "Nhắc lại sau"},
-    "1h": {"en": "1 hour", "vi": "1 giờ"},
-    "3h": {"en": "3 hours", "vi": "3 giờ"},
-    "morning": {"en": "Tomorrow morning", "vi": "Sáng mai"},
     "typed_time": {"en": "…or type a time: 2h, friday 2pm", "vi": "…hoặc gõ thời điểm: 2 tiếng nữa, thứ hai"},
     "hold": {"en": "🤝 Holding reply", "vi": "🤝 Hẹn trả lời"},
     "hold_by": {"en": "Promise a full answer by", "vi": "Hẹn trả lời đầy đủ trước ngày"},

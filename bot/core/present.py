@@ -22,6 +22,13 @@ from bot.core.triage import describe as describe_reason
 
 NUDGE_FIRST_SHARE = 0.25  # with less than this share of the SLA left, the nudge leads the card
 
+# The snooze menu of every chat platform: (label, WHEN as `snooze #ref WHEN` reads it).
+SNOOZE_CHOICES: tuple[tuple[Text, str], ...] = (
+    ({"en": "1 hour", "vi": "1 giờ"}, "1h"),
+    ({"en": "3 hours", "vi": "3 giờ"}, "3h"),
+    ({"en": "Tomorrow morning", "vi": "Sáng mai"}, "tomorrow morning"),
+)
+
 T: dict[str, Text] = {
     "reminder": {"en": "📬 {sender} is waiting for your reply",
                  "vi": "📬 {sender} đang chờ bạn trả lời"},
@@ -41,7 +48,6 @@ T: dict[str, Text] = {
               "vi": "Chưa trả lời được? Báo {name} rằng bạn sẽ trả lời trước {day}"},
     "suggest": {"en": "Forward to {name}? {reason}", "vi": "Chuyển cho {name}? {reason}"},
     "snooze_1h": {"en": "Snooze 1 h", "vi": "Hoãn 1 giờ"},
-    "snooze_morning": {"en": "Tomorrow morning", "vi": "Sáng mai"},
     "hold": {"en": "Holding reply: {day}", "vi": "Hẹn trả lời: {day}"},
     "forward": {"en": "Forward to {name}", "vi": "Chuyển cho {name}"},
     "done": {"en": "Done", "vi": "Xong"},
@@ -156,7 +162,7 @@ def _actions(
     promise = proposed_promise(cal, now)
     actions = [
         Action(render(T["snooze_1h"], locale), f"snooze {ref} 1h"),
-        Action(render(T["snooze_morning"], locale), f"snooze {ref} tomorrow morning"),
+        Action(render(SNOOZE_CHOICES[2][0], locale), f"snooze {ref} {SNOOZE_CHOICES[2][1]}"),
     ]
     if t.state is not State.HOLDING:
         label = render(T["hold"], locale, day=dates.format_day_short(promise, locale))
