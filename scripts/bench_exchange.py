@@ -36,13 +36,10 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
-from bot import app as composition
-from bot.core.clock import FixedClock
-from bot.core.mail import Address, Folder
+from bot.core.mail import Folder
 from bot.core.ports import Mailbox
 from bot.mail.exchange import EwsConfig, ExchangeProvider
-from bot.settings import load
-from bot.store import users
+from scripts.benchkit import provider_app, sync_pass
 from tests.exchange.fake_ews import PASSWORD, SERVICE_ACCOUNT, FakeEws
 from tests.exchange.fake_ews_store import Attached
 
@@ -205,8 +202,7 @@ def provider_passes(url: str, addresses: list[str], workers: int) -> list[Pass]:
 
 
 def cli_passes(url: str, addresses: list[str], workers: int, workdir: Path) -> list[Pass]:
-    environ = {
-        "REPLYMINDER_DATABASE_URL": f"sqlite:///{workdir / 'bench.db'}",
+    settings = {
         "REPLYMINDER_INTERNAL_DOMAINS": DOMAIN,
         "REPLYMINDER_SYNC_WORKERS": str(workers),
         "REPLYMINDER_EWS_URL": url,
@@ -214,31 +210,12 @@ def cli_passes(url: str, addresses: list[str], workers: int, workdir: Path) -> l
         "REPLYMINDER_EWS_USERNAME": SERVICE_ACCOUNT,
         "REPLYMINDER_EWS_PASSWORD": PASSWORD,
     }
-    app = composition.build(load(environ, env_file=None), FixedClock(NOW))
-    with app.store.unit() as session:
-        for email in addresses:
-            users.add_user(
-                session,
-                Address(email, email),
-                "vi",
-                "Asia/Ho_Chi_Minh",
-                Mailbox(email, "exchange", email),
-                NOW,
-            )
-
-    def sync(at: timedelta) -> Callable[[], int]:
-        def run() -> int:
-            reports = app.sync(NOW + at)
-            failed = [r for r in reports if r.error]
-            if failed:
-                raise SystemExit(f"bench_exchange: {failed[0].email}: {failed[0].error}")
-            return sum(r.new for r in reports)
-
-        return run
-
+    app = provider_app(workdir, "exchange", addresses, NOW, settings)
     return [
-        measured(url, "sync: first sync", sync(timedelta())),
-        measured(url, "sync: idle pass", sync(timedelta(minutes=5))),
+        measured(url, "sync: first sync", sync_pass(app, NOW, "bench_exchange")),
+        measured(
+            url, "sync: idle pass", sync_pass(app, NOW + timedelta(minutes=5), "bench_exchange")
+        ),
     ]
 
 

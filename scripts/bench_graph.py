@@ -29,15 +29,12 @@ from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
-from bot import app as composition
-from bot.core.clock import FixedClock
-from bot.core.mail import Address, Folder
+from bot.core.mail import Folder
 from bot.core.ports import Mailbox
 from bot.mail.graph import GraphProvider
 from bot.mail.graph_auth import GraphAuth, GraphConfig
 from bot.mail.graph_client import GraphClient
-from bot.settings import load
-from bot.store import users
+from scripts.benchkit import provider_app, sync_pass
 from tests.graph.conftest import CLIENT, NOW, SECRET, SINCE, TENANT
 from tests.graph.fake_graph import FakeGraph
 from tests.graph.fake_mailbox import Box, received_message, sent_message
@@ -162,8 +159,7 @@ def provider_passes(
 def cli_passes(
     fake: FakeGraph, addresses: list[str], files: TlsFiles, workers: int, workdir: Path
 ) -> list[Pass]:
-    environ = {
-        "REPLYMINDER_DATABASE_URL": f"sqlite:///{workdir / 'bench.db'}",
+    settings = {
         "REPLYMINDER_INTERNAL_DOMAINS": DOMAIN,
         "REPLYMINDER_SYNC_WORKERS": str(workers),
         "REPLYMINDER_GRAPH_TENANT_ID": TENANT,
@@ -173,31 +169,12 @@ def cli_passes(
         "REPLYMINDER_GRAPH_AUTHORITY": fake.tokens.base,
         "REPLYMINDER_GRAPH_CA_BUNDLE": str(files.ca_bundle),
     }
-    app = composition.build(load(environ, env_file=None), FixedClock(NOW))
-    with app.store.unit() as session:
-        for email in addresses:
-            users.add_user(
-                session,
-                Address(email, email),
-                "vi",
-                "Asia/Ho_Chi_Minh",
-                Mailbox(email, "graph", email),
-                NOW,
-            )
-
-    def sync(at: timedelta) -> Callable[[], int]:
-        def run() -> int:
-            reports = app.sync(NOW + at)
-            failed = [r for r in reports if r.error]
-            if failed:
-                raise SystemExit(f"bench_graph: {failed[0].email}: {failed[0].error}")
-            return sum(r.new for r in reports)
-
-        return run
-
+    app = provider_app(workdir, "graph", addresses, NOW, settings)
     return [
-        measured(fake, "sync: first sync", sync(timedelta())),
-        measured(fake, "sync: idle pass", sync(timedelta(minutes=5))),
+        measured(fake, "sync: first sync", sync_pass(app, NOW, "bench_graph")),
+        measured(
+            fake, "sync: idle pass", sync_pass(app, NOW + timedelta(minutes=5), "bench_graph")
+        ),
     ]
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import statistics
 import sys
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
@@ -73,6 +73,34 @@ def register(app: composition.App, person: Person, maildir: Path, locale: str) -
         mailbox = Mailbox(email=person.email, kind="maildir", locator=str(maildir))
         address = Address(person.email, person.name)
         users.add_user(session, address, locale, str(TZ), mailbox, NOW)
+
+
+def provider_app(
+    workdir: Path, kind: str, addresses: list[str], now: datetime, settings: dict[str, str]
+) -> composition.App:
+    """The app as `replyminder` builds it with these REPLYMINDER_* `settings`, on a new
+    SQLite file in `workdir`, with each of `addresses` registered on the `kind` provider."""
+    environ = {"REPLYMINDER_DATABASE_URL": f"sqlite:///{workdir / 'bench.db'}", **settings}
+    app = composition.build(load(environ, env_file=None), FixedClock(now))
+    with app.store.unit() as session:
+        for email in addresses:
+            mailbox = Mailbox(email, kind, email)
+            users.add_user(session, Address(email, email), "vi", str(TZ), mailbox, now)
+    return app
+
+
+def sync_pass(app: composition.App, at: datetime, script: str) -> Callable[[], int]:
+    """One `replyminder sync` at `at`, to time: it returns the new messages, and stops
+    the benchmark at the first mailbox that failed."""
+
+    def run() -> int:
+        reports = app.sync(at)
+        failed = [r for r in reports if r.error]
+        if failed:
+            raise SystemExit(f"{script}: {failed[0].email}: {failed[0].error}")
+        return sum(r.new for r in reports)
+
+    return run
 
 
 def percentile(values: list[float], share: float) -> float:
