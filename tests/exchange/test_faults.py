@@ -178,23 +178,27 @@ def test_an_untrusted_certificate_says_what_to_set(tls_fake: FakeEws, sleeps: li
     assert expected == failure(provider, tls_fake)
 
 
+def oauth2(fake: FakeEws, ca: tuple[trustme.CA, Path], secret: str) -> EwsConfig:
+    """App-only OAuth2 against the fake's own token endpoint, which knows "app-id"."""
+    fake.apps["app-id"] = "app-secret"
+    return config(
+        fake,
+        auth="oauth2",
+        username="",
+        password="",
+        client_id="app-id",
+        client_secret=secret,
+        tenant_id="saomai",
+        authority=fake.origin,
+        ca_bundle=ca[1],
+    )
+
+
 def test_oauth2_client_credentials(
     tls_fake: FakeEws, ca: tuple[trustme.CA, Path], sleeps: list[float]
 ) -> None:
     """An app-only token from the fake Entra endpoint, then EWS with a bearer and impersonation."""
-    tls_fake.apps["app-id"] = "app-secret"
-    settings = {
-        "auth": "oauth2",
-        "username": "",
-        "password": "",
-        "client_id": "app-id",
-        "tenant_id": "saomai",
-        "authority": tls_fake.origin,
-        "ca_bundle": ca[1],
-    }
-    good = ExchangeProvider(
-        config(tls_fake, client_secret="app-secret", **settings), sleep=sleeps.append
-    )
+    good = ExchangeProvider(oauth2(tls_fake, ca, "app-secret"), sleep=sleeps.append)
     assert (["Báo giá"], 1) == (subjects(good, tls_fake), len(tls_fake.tokens))
 
 
@@ -202,18 +206,7 @@ def test_a_wrong_oauth2_secret_is_one_clear_line(
     tls_fake: FakeEws, ca: tuple[trustme.CA, Path], sleeps: list[float]
 ) -> None:
     """Entra says invalid_client: unavailable, no token, no EWS call."""
-    tls_fake.apps["app-id"] = "app-secret"
-    settings = {
-        "auth": "oauth2",
-        "username": "",
-        "password": "",
-        "client_id": "app-id",
-        "tenant_id": "saomai",
-        "authority": tls_fake.origin,
-        "ca_bundle": ca[1],
-        "client_secret": "wrong",
-    }
-    bad = ExchangeProvider(config(tls_fake, **settings), sleep=sleeps.append)
+    bad = ExchangeProvider(oauth2(tls_fake, ca, "wrong"), sleep=sleeps.append)
     expected = "the token endpoint refused the EWS app's credentials (invalid_client)"
     assert (expected, 0) == (failure(bad, tls_fake), tls_fake.count())
 
