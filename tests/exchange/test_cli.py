@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from bot.cli import main
+from tests.cli import Cli
 from tests.exchange.conftest import HUONG, MINH
 from tests.exchange.fake_ews import PASSWORD, SERVICE_ACCOUNT, FakeEws
 
@@ -18,21 +17,7 @@ QUESTION = (
 )
 
 
-class Cli:
-    def __init__(self, capsys: pytest.CaptureFixture[str]) -> None:
-        self.capsys = capsys
-
-    def run(self, *args: str, now: str = "2026-11-30T08:00") -> tuple[int, str, str]:
-        self.capsys.readouterr()
-        code = main([*args, "--now", now])
-        out, err = self.capsys.readouterr()
-        return code, out, err
-
-    def json(self, *args: str, now: str = "2026-11-30T08:00") -> Any:
-        code, out, err = self.run(*args, "--json", now=now)
-        assert 0 == code, err
-        return json.loads(out)
-
+class ExchangeCli(Cli):
     def thread(self, subject: str) -> dict[str, Any]:
         return next(t for t in self.json("threads", HUONG[1], "--all") if subject in t["subject"])
 
@@ -44,7 +29,7 @@ def cli(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
-) -> Cli:
+) -> ExchangeCli:
     """REPLYMINDER_* pointing at the fake Exchange and a fresh database; nothing registered."""
     env = {
         "DATABASE_URL": database_url,
@@ -58,10 +43,12 @@ def cli(
     for name, value in env.items():
         monkeypatch.setenv("REPLYMINDER_" + name, value)
     monkeypatch.chdir(tmp_path)  # no stray .env
-    return Cli(capsys)
+    return ExchangeCli(capsys)
 
 
-def test_an_exchange_user_is_tracked_and_answered_from_chat(fake: FakeEws, cli: Cli) -> None:
+def test_an_exchange_user_is_tracked_and_answered_from_chat(
+    fake: FakeEws, cli: ExchangeCli
+) -> None:
     """user add --exchange, tick, `hẹn #N thứ sáu` sends a real reply, the thread stays holding."""
     assert (0, f"added {HUONG[1]} (exchange: {HUONG[1]})\n", "") == cli.run(
         "user", "add", HUONG[1], "--name", HUONG[0], "--exchange"
@@ -100,7 +87,7 @@ def test_an_exchange_user_is_tracked_and_answered_from_chat(fake: FakeEws, cli: 
     )  # Exchange marked it replied: still the bot's
 
 
-def test_status_shows_each_exchange_mailbox(fake: FakeEws, cli: Cli) -> None:
+def test_status_shows_each_exchange_mailbox(fake: FakeEws, cli: ExchangeCli) -> None:
     """status lists the mailbox with its last sync, and a missing one with its error."""
     cli.run("user", "add", HUONG[1], "--name", HUONG[0], "--exchange")
     cli.run("user", "add", "ghost@saomai.vn", "--name", "Bóng Ma", "--exchange")
@@ -115,7 +102,7 @@ def test_status_shows_each_exchange_mailbox(fake: FakeEws, cli: Cli) -> None:
 
 
 def test_registering_exchange_users_needs_ews_settings(
-    cli: Cli, monkeypatch: pytest.MonkeyPatch
+    cli: ExchangeCli, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """--exchange without EWS_URL or autodiscover: one line saying what to set."""
     for name in ("EWS_URL", "EWS_USERNAME", "EWS_PASSWORD"):
@@ -128,7 +115,9 @@ def test_registering_exchange_users_needs_ews_settings(
     assert (2, "", expected) == (code, out, err)
 
 
-def test_inconsistent_ews_settings_are_one_line(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_inconsistent_ews_settings_are_one_line(
+    cli: ExchangeCli, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """OAuth2 without the app's id: the start stops with one line naming what is missing."""
     monkeypatch.setenv("REPLYMINDER_EWS_AUTH", "oauth2")
     code, _, err = cli.run("status")

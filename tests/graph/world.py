@@ -7,11 +7,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import pytest
 
-from bot.cli import main
+from tests.cli import Cli
 from tests.graph.conftest import CLIENT, NOW, SECRET, TENANT
 from tests.graph.fake_graph import FakeGraph
 from tests.graph.fake_mailbox import Box, Message, received_message
@@ -24,21 +24,9 @@ AT = "2026-03-20T09:00"  # NOW in Hanoi: Friday morning
 
 
 @dataclass
-class GraphWorld:
+class GraphWorld(Cli):
     graph: FakeGraph
-    capsys: pytest.CaptureFixture[str]
-
-    def run(self, *args: str, now: str = AT) -> tuple[int, str, str]:
-        """`replyminder ARGS --now NOW`, in this process; (exit code, stdout, stderr)."""
-        self.capsys.readouterr()
-        code = main([*args, "--now", now])
-        out, err = self.capsys.readouterr()
-        return code, out, err
-
-    def ok(self, *args: str, now: str = AT) -> str:
-        code, out, err = self.run(*args, now=now)
-        assert 0 == code, err
-        return out
+    START: ClassVar[str] = AT
 
     def threads(self, email: str = HUONG[1]) -> list[dict[str, Any]]:
         shown: list[dict[str, Any]] = json.loads(self.ok("threads", email, "--all", "--json"))
@@ -86,4 +74,4 @@ def graph_world(
     for name, value in environ.items():
         monkeypatch.setenv("REPLYMINDER_" + name, value)
     monkeypatch.chdir(tmp_path)  # no stray .env is read
-    yield GraphWorld(graph, capsys)
+    yield GraphWorld(capsys=capsys, graph=graph)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from email import message_from_bytes, policy
@@ -13,33 +12,15 @@ from typing import Any
 import pytest
 
 from bot import demo_world
-from bot.cli import main
+from tests.cli import Cli
 
 LAN, DAVID = demo_world.LAN[1], demo_world.DAVID[1]
 
 
 @dataclass
-class World:
+class World(Cli):
     root: Path
     boxes: dict[str, Path]
-    capsys: pytest.CaptureFixture[str]
-
-    def run(self, *args: str, now: str = "2026-11-30T08:00") -> tuple[int, str, str]:
-        """`replyminder ARGS --now NOW`, in this process; (exit code, stdout, stderr)."""
-        self.capsys.readouterr()
-        code = main([*args, "--now", now])
-        out, err = self.capsys.readouterr()
-        return code, out, err
-
-    def json(self, *args: str, now: str = "2026-11-30T08:00") -> Any:
-        code, out, err = self.run(*args, "--json", now=now)
-        assert 0 == code, err
-        return json.loads(out)
-
-    def lines(self, *args: str, now: str) -> list[dict[str, Any]]:
-        code, out, err = self.run(*args, "--json", now=now)
-        assert 0 == code, err
-        return [json.loads(line) for line in out.splitlines() if line.strip()]
 
     def chat(self, email: str, text: str, now: str = "2026-11-30T08:10") -> dict[str, Any]:
         result: dict[str, Any] = self.json("chat", email, text, now=now)
@@ -73,7 +54,7 @@ def world(
     monkeypatch.setenv("REPLYMINDER_ROUTING_FILE", str(tmp_path / "mail" / "routing.yaml"))
     monkeypatch.setenv("REPLYMINDER_LOG_LEVEL", "WARNING")
     monkeypatch.chdir(tmp_path)  # no stray .env is read
-    w = World(tmp_path, boxes, capsys)
+    w = World(capsys=capsys, root=tmp_path, boxes=boxes)
     for (name, email), locale in ((demo_world.LAN, "vi"), (demo_world.DAVID, "en")):
         code, _, err = w.run(
             "user",
