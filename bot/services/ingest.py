@@ -106,32 +106,40 @@ def _collector_for_bulk() -> Iterator[None]:
     frees nearly all of them anyway; only cycles wait): a thousand passes fewer per
     10,000 messages. Syncs run in threads: the first in sets both, the last out restores.
     """
-    with _COLLECTOR_LOCK:
-        if not _SYNCS_RUNNING:
-            _SAVED_THRESHOLDS[:] = gc.get_threshold()
+    with _BULK.lock:
+        if not _BULK.running:
+            _BULK.saved = gc.get_threshold()
             # unfreeze() thaws every frozen object: freeze only if nothing else did
-            _SYNCS_RUNNING.append(gc.get_freeze_count() == 0)
-            if _SYNCS_RUNNING[0]:
+            _BULK.froze = gc.get_freeze_count() == 0
+            if _BULK.froze:
                 gc.freeze()
-            gc.set_threshold(BULK_THRESHOLD, *_SAVED_THRESHOLDS[1:])
-        else:
-            _SYNCS_RUNNING.append(False)
+            gc.set_threshold(BULK_THRESHOLD, *_BULK.saved[1:])
+        _BULK.running += 1
     try:
         yield
     finally:
-        with _COLLECTOR_LOCK:
-            froze = _SYNCS_RUNNING[0]
-            _SYNCS_RUNNING.pop()
-            if not _SYNCS_RUNNING:
-                gc.set_threshold(*_SAVED_THRESHOLDS)
-                if froze:
+        with _BULK.lock:
+            _BULK.running -= 1
+            if not _BULK.running:
+                gc.set_threshold(*_BULK.saved)
+                if _BULK.froze:
                     gc.unfreeze()
 
 
 BULK_THRESHOLD = 50_000  # allocations between two collections of young objects, in a sync
-_COLLECTOR_LOCK = threading.Lock()
-_SYNCS_RUNNING: list[bool] = []  # one per sync running; the first: whether it froze
-_SAVED_THRESHOLDS: list[int] = []
+
+
+@dataclass
+class _BulkCollector:
+    """The syncs running (in threads) and what the first of them changed."""
+
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    running: int = 0
+    froze: bool = False  # whether it froze the older objects (so the last out thaws them)
+    saved: tuple[int, int, int] = (700, 10, 10)  # the collector's thresholds before
+
+
+_BULK = _BulkCollector()
 
 
 def _ingest_page(
