@@ -160,11 +160,7 @@ def _snooze_form(card: Card) -> Json:
     choices = [{"title": render(label, loc), "value": when} for label, when in SNOOZE_CHOICES]
     body = [
         _choices("rm_when", render(CARD["until"], loc), choices, "1h"),
-        {
-            "type": "Input.Text",
-            "id": "rm_when_text",
-            "placeholder": render(CARD["typed_time"], loc),
-        },
+        _text_input("rm_when_text", render(CARD["typed_time"], loc)),
     ]
     go = _submit(render(CARD["snooze"], loc), _data(card, verb="snooze"), "positive")
     return _form(render(CARD["snooze"], loc), body, go)
@@ -198,12 +194,8 @@ def _forward_form(card: Card) -> Json:
     if suggested:
         body.append(_choices("rm_to", render(CARD["forward_to"], loc), suggested, ""))
     body += [
-        {
-            "type": "Input.Text",
-            "id": "rm_to_text",
-            "placeholder": render(CARD["forward_other"], loc),
-        },
-        {"type": "Input.Text", "id": "rm_note", "placeholder": render(CARD["forward_note"], loc)},
+        _text_input("rm_to_text", render(CARD["forward_other"], loc)),
+        _text_input("rm_note", render(CARD["forward_note"], loc)),
         _run(render(CARD["forward_outside"], loc), isSubtle=True),
     ]
     go = _submit(render(CARD["forward_go"], loc), _data(card, verb="forward"), "positive")
