@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, case, or_, select, update
+from sqlalchemy import Table, bindparam, case, select, update
 from sqlalchemy.orm import Session
 
 from bot.core.mail import Address
@@ -85,28 +85,6 @@ def thread_by_subject(
         .order_by(Thread.id.desc())
         .limit(1)
     )
-
-
-def sent_answer(
-    session: Session,
-    user_id: int,
-    message_id: str,
-    subject_key: str,
-    sender: str,
-    after: datetime,
-) -> MessageRow | None:
-    """A message the user already sent that answers this one (seen before it, e.g. on a resync)."""
-    answers = [MessageRow.in_reply_to == message_id]
-    if subject_key:
-        answers.append((MessageRow.subject_key == subject_key) & (MessageRow.counterpart == sender))
-    query = select(MessageRow).where(
-        MessageRow.user_id == user_id,
-        MessageRow.folder == "sent",
-        MessageRow.own.is_(False),
-        MessageRow.at >= after,
-        or_(*answers),
-    )
-    return session.scalar(query.limit(1))
 
 
 def by_ref(session: Session, user_id: int, ref: int) -> Thread | None:
