@@ -14,6 +14,7 @@ import unicodedata
 from typing import Final
 
 from bot.core.mail import Mail
+from bot.core.text import letter_for_letter
 
 SAMPLE: Final = 1_500  # characters of body text looked at: enough to tell, cheap on every mail
 
@@ -49,11 +50,15 @@ _PLAIN_TABLE: Final = {
 # The same as a list indexed by code point (past its end, a character stays as it is):
 # `str.translate` looks a list up about twice as fast as a dict, and it runs on every mail.
 _PLAIN_LIST: Final = [ord(_PLAIN_TABLE.get(code, chr(code))) for code in range(0x1F00)]
+_PLAIN_VIETNAMESE: Final = letter_for_letter(lambda char: _PLAIN_TABLE.get(ord(char), char))
 
 
 def plain(text: str) -> str:
     """`text` without diacritics, same length ("Khẩn cấp" → "Khan cap"); expects NFC."""
-    return text if text.isascii() else text.translate(_PLAIN_LIST)
+    if text.isascii():
+        return text
+    fast = _PLAIN_VIETNAMESE(text)  # most Vietnamese text, in C; else the table, from Python
+    return text.translate(_PLAIN_LIST) if fast is None else fast
 
 
 def language_of(mail: Mail) -> str:

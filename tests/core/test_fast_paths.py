@@ -17,7 +17,7 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from bot.core import bulk, cues, folded, literals, lures, text
+from bot.core import bulk, cues, folded, language, literals, lures, text
 from bot.core.cues import Prose
 
 # Letters, marks, punctuation and spaces the rules care about, and a few that are odd.
@@ -81,6 +81,30 @@ def test_urls_are_blanked_as_the_whole_text_pattern_blanks_them(written: str) ->
 def test_accents_come_off_letter_by_letter_as_normalizing_takes_them_off(written: str) -> None:
     """The translation table and the NFD/NFC round trip agree on any text."""
     assert text._normalized(written) == text.unaccent(written)
+
+
+# Text the one-byte codec takes whole: ASCII and the letters it knows.
+_CODEC_TEXT = st.text(st.sampled_from([*text.VIETNAMESE_LETTERS, *map(chr, range(128))]))
+
+
+@given(_CODEC_TEXT | st.text(_ALPHABET) | st.text())
+@example("KHẨN CẤP: Đề nghị anh Kỹ gửi báo cáo trước thứ Sáu")
+@example("Đặng “Ánh” ÿ")
+def test_accents_taken_off_in_c_are_those_the_tables_take_off(written: str) -> None:
+    """`plain` and `unaccent` give what their translation tables give, letter by letter."""
+    assert written.translate(language._PLAIN_LIST) == language.plain(written)
+    if not text._ELSEWHERE.search(written):
+        assert written.translate(text._LETTERWISE) == text.unaccent(written)
+
+
+def test_a_letter_for_letter_codec_maps_to_one_ascii_character_each() -> None:
+    """A mapping that makes two characters or a non-ASCII one is refused at once."""
+    with pytest.raises(ValueError, match="one ASCII character"):
+        text.letter_for_letter(lambda char: char * 2)
+    with pytest.raises(ValueError, match="one ASCII character"):
+        text.letter_for_letter(lambda char: char)  # "à" stays "à"
+    upper = text.letter_for_letter(lambda char: language.plain(char).upper())
+    assert ("KHAN CAP", None) == (upper("khẩn cấp"), upper("khẩn “cấp”"))
 
 
 @given(_TEXTS, _WORDS.map(text.unaccent))
