@@ -1,4 +1,10 @@
-"""Words one of which every match of a pattern contains: a proof, for cheap pre-checks.
+"""What every match of a pattern must hold, read off its syntax tree: for cheap pre-checks.
+
+Two questions, both answered from the pattern itself:
+
+- `prove`: does every match contain one of these words? (`folded.guard`'s words.)
+- `heads`: which strings does every match begin with? (`folded` then looks for those
+  in one pass of a multi-word automaton and tries the pattern only where one begins.)
 
 The triage and risk rules run long alternations over every mail, and most mail holds
 none of their phrases. Testing a few words with `in` first (C string searches) rules
@@ -31,6 +37,9 @@ except ImportError:  # pragma: no cover - another Python: no proof, so no pre-ch
 SPELLINGS: Final = 256  # strings a run of fixed items may spell before it is cut
 
 Item = tuple[Any, Any]  # (opcode, argument) as the parser gives them
+
+
+HEADS: Final = 64  # at most this many strings a match may begin with, else they are cut
 
 
 class Unproven(ValueError):
@@ -126,3 +135,60 @@ def _joined(left: set[str], right: set[str]) -> set[str] | None:
 
 def _all_hold(spelled: set[str], words: tuple[str, ...]) -> bool:
     return all(any(word in text for word in words) for text in spelled)
+
+
+def heads(pattern: str, flags: int) -> tuple[str, ...] | None:
+    """Strings one of which every match of `pattern` (case-sensitive) begins with, the
+    fewest that say so; None when a match may begin with anything (a class, `.`, a part
+    taken no times).
+
+    A sequence begins with what its first items spell (zero-width assertions spell
+    nothing), then with the beginnings of the first item that is not spelled out in
+    full; an alternation with the beginnings of each branch; a group or a repeat taken
+    at least once with those of its body. Cutting strings shorter keeps them sound.
+    """
+    if flags & re.IGNORECASE:
+        raise Unproven("read case-sensitively: run it over lower-cased text")
+    found = _heads(sre_parse.parse(pattern, flags).data)
+    if "" in found:
+        return None
+    kept: list[str] = []
+    for head in sorted(found, key=lambda text: (len(text), text)):
+        if not any(head.startswith(shorter) for shorter in kept):
+            kept.append(head)  # a string that begins with a kept one says nothing more
+    return tuple(kept)
+
+
+def _heads(items: Sequence[Item]) -> set[str]:
+    """Strings one of which every match of this sequence begins with ({""}: anything)."""
+    made: set[str] = {""}
+    for op, value in items:
+        spelled = _spellings(op, value)
+        if spelled is None:  # not spelled out in full: it adds its own beginnings, and ends
+            return _cut({a + b for a in made for b in _item_heads(op, value)})
+        made = {a + b for a in made for b in spelled}
+        if len(made) > HEADS:
+            return _cut(made)
+    return made
+
+
+def _item_heads(op: Any, value: Any) -> set[str]:
+    if op is sre.SUBPATTERN and not (value[1] or value[2]):
+        return _heads(value[3].data)
+    if op is sre.ATOMIC_GROUP:
+        return _heads(value.data)
+    if op is sre.BRANCH:
+        found = [_heads(branch.data) for branch in value[1]]
+        return {""} if any("" in part for part in found) else _cut(set().union(*found))
+    if op in (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT) and value[0] >= 1:
+        return _heads(value[2].data)
+    return {""}
+
+
+def _cut(found: set[str]) -> set[str]:
+    """At most `HEADS` strings: the beginnings of these, as long as that allows."""
+    length = max(map(len, found), default=0)
+    while len(found) > HEADS and length > 1:
+        length -= 1
+        found = {text[:length] for text in found}
+    return found

@@ -138,6 +138,94 @@ def test_every_made_up_match_of_a_guarded_pattern_holds_one_of_its_words(
     holds_a_word()
 
 
+# The case-insensitive rules searched through `folded`, with and without known beginnings.
+_RULES = [
+    *(cues.URGENT.plain, cues.URGENT.marked, cues.REQUEST.plain, cues.REQUEST.marked),
+    *(cues.QUESTION.plain, cues.DEADLINE.plain, cues._DAY_WORD, bulk._UNSUBSCRIBE),
+    *(bulk._MACHINE_SAYS, lures._GIVE_SECRET, lures._VERIFY, lures._THREAT_TO_LOG_IN),
+    *(lures._CHANGED_ACCOUNT, lures._PAYMENT, lures._WINDFALL, lures._ASKED),
+]
+
+
+_WITH_HEADS = [p for p in _RULES if (twin := folded._fast(p)) and folded._heads(twin)]
+
+
+@pytest.mark.parametrize("pattern", _WITH_HEADS, ids=lambda p: p.pattern[:30])
+def test_every_made_up_match_begins_with_one_of_the_patterns_heads(
+    pattern: re.Pattern[str],
+) -> None:
+    """A second check of `literals.heads`: strings built to match begin with a head."""
+    twin = folded._fast(pattern)
+    assert twin is not None
+    heads = folded._heads(twin)
+    assert heads is not None
+
+    @settings(max_examples=60, deadline=None)
+    @given(st.from_regex(twin))
+    def begins_with_a_head(made: str) -> None:
+        found = twin.search(made)
+        assert found is not None
+        assert found.group().startswith(heads), (found.group(), heads)
+
+    begins_with_a_head()
+
+
+@settings(max_examples=200)
+@given(_MAILS, st.integers(min_value=-3, max_value=40))
+@example("Please send it before Friday, or by EOD. Hạn chót: thứ Sáu.", 7)
+@example("Nhờ anh/chị có thể gửi số tài khoản mới? Wire transfer today.", 0)
+def test_searching_only_where_a_match_may_begin_finds_what_the_engine_finds(
+    written: str, pos: int
+) -> None:
+    """`search`, `finditer` and `starts` give the engine's own matches, heads or not."""
+    for pattern in _RULES:
+        expected = pattern.search(written, pos)
+        found = folded.search(pattern, written, pos)
+        assert (expected and expected.span()) == (found and found.span()), pattern.pattern
+        every = [m.span() for m in pattern.finditer(written)]
+        assert every == [m.span() for m in folded.finditer(pattern, written)], pattern.pattern
+        assert folded._starts(pattern, written) == folded.starts(pattern, written)
+
+
+def test_most_rules_are_searched_only_where_they_may_begin() -> None:
+    """The busy rules have heads, so the engine runs only where one of them stands."""
+    with_heads = {p for p in _RULES if (twin := folded._fast(p)) and folded._heads(twin)}
+    assert {
+        cues.DEADLINE.plain,
+        cues.REQUEST.plain,
+        lures._PAYMENT,
+        lures._GIVE_SECRET,
+    } <= with_heads
+    assert len(with_heads) >= 12
+
+
+@pytest.mark.parametrize(
+    ("pattern", "heads"),
+    [
+        (r"(?<!\w)(?:ab|cd)(?!\w)", ("ab", "cd")),  # look-arounds spell nothing
+        (r"(?:i )?need", ("need", "i need")),  # an optional start: with it and without
+        (r"x[yz]\d+", ("xy", "xz")),  # a class of few letters, then anything
+        (r"(?:ab)+c", ("ab",)),  # a repeat taken at least once: its body's beginnings
+        (r"abc|ab", ("ab",)),  # a longer head that begins with a kept one says nothing more
+        (r"(?:a|b)(?:c|d)(?:e|f)(?:g|h)(?:i|j)(?:k|l)(?:m|n)", ("acegik", "acegil")),  # 2**7: cut
+    ],
+)
+def test_a_patterns_heads_are_the_strings_every_match_begins_with(
+    pattern: str, heads: tuple[str, ...]
+) -> None:
+    """`heads` reads the beginnings off the syntax tree, the fewest that say so."""
+    found = literals.heads(pattern, 0)
+    assert found is not None
+    assert heads == found[: len(heads)]
+    assert len(found) <= literals.HEADS
+
+
+@pytest.mark.parametrize("pattern", [r"\w+ing", r"(?:ab)?\d", r"a|.b", r"(?:ab)*c", r"[^a]x"])
+def test_a_pattern_that_may_begin_anywhere_has_no_heads(pattern: str) -> None:
+    """A class, `.`, or a part taken no times at the start: no heads, the engine alone."""
+    assert literals.heads(pattern, 0) is None
+
+
 def test_the_guarded_patterns_are_the_busy_ones() -> None:
     """The rules searched in every mail carry their pre-checks (so the proof runs)."""
     expected = {bulk._UNSUBSCRIBE, bulk._MACHINE_SAYS, cues.URGENT.plain, lures._GIVE_SECRET}
