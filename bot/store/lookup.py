@@ -64,7 +64,7 @@ class Lookup:
         named = self._named({i for m in mails for i in _referenced(m)})
         wanted = {row.thread_id for row in seen} | set(named.values())
         # held here for the page: the session keeps unchanged objects only while in use
-        self._threads = {t.id: t for t in self._rows(Thread.id, wanted - {None})}
+        self._threads: dict[int, Thread] = {t.id: t for t in self._rows(Thread.id, wanted - {None})}
         for row in seen:
             self._messages[(row.folder, row.message_id)] = row
         for message_id, thread_id in named.items():
@@ -73,6 +73,24 @@ class Lookup:
         self._load_subjects({conversation.subject_key(m.subject) for m in mails})
         self._load_conversations({m.conversation_id for m in mails if m.conversation_id})
         self._load_sent(inbox)
+        self._load_likely(mails)
+
+    def _load_likely(self, mails: Sequence[Mail]) -> None:
+        """The threads the page's mail will most likely be filed into by subject or by
+        conversation, in one query: loading each when chosen cost a query each. (One not
+        loaded here, because the page changed what is chosen, is still loaded then.)"""
+        wanted: set[int] = set()
+        for mail in mails:
+            key = conversation.subject_key(mail.subject)
+            people = mail.recipients if mail.folder is Folder.SENT else [mail.sender]
+            for person in filter(None, people):
+                made = self._by_subject[key].get(person.email, [])
+                latest = next((c for _, c in reversed(made) if c.state != State.IGNORED), None)
+                if latest is not None:
+                    wanted.add(latest.id)
+            if mail.conversation_id and (same := self._by_conversation[mail.conversation_id]):
+                wanted.add(same[-1].id)
+        self._threads.update((t.id, t) for t in self._rows(Thread.id, wanted - set(self._threads)))
 
     def _named(self, ids: set[str]) -> dict[str, int]:
         """The thread of each of these Message-IDs that has one (the latest row's, if several)."""
@@ -135,6 +153,9 @@ class Lookup:
         """The thread itself: loaded now if it was only a candidate."""
         if isinstance(candidate, Thread):
             return candidate
+        loaded = self._threads.get(candidate.id)
+        if loaded is not None:
+            return loaded
         with self.session.no_autoflush:  # by id: nothing pending can change what it finds
             thread = self.session.get(Thread, candidate.id)
         assert thread is not None

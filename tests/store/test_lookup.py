@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from bot import app as composition
 from bot.core.clock import FixedClock
@@ -95,3 +96,26 @@ def test_the_same_mail_files_the_same_in_pages_of_500_and_of_7(
 
     assert 100 < len(whole_outcome[0])  # threads enough for the comparison to mean something
     assert whole_outcome == paged_outcome
+
+
+def test_a_page_loads_the_threads_its_mail_is_filed_into_together(
+    database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Replies filed by subject into earlier pages' threads: the page loads those threads
+    in one query, not one query per thread chosen."""
+    app = _app(database_url)
+    monkeypatch.setattr(maildir, "PAGE_SIZE", 7)  # earlier mail lies in the database
+    selects: list[str] = []
+
+    def record(*args: Any) -> None:  # (connection, cursor, statement, …)
+        if args[2].lstrip().startswith("SELECT") and "FROM threads" in args[2]:
+            selects.append(" ".join(args[2].split()))
+
+    event.listen(app.store.engine, "before_cursor_execute", record)
+    _synced(app, tmp_path, "an")
+    app.store.engine.dispose()
+    by_id = [s for s in selects if re.search(r"WHERE threads\.id = (?:\?|%\(pk_1\)s)$", s)]
+    together = [s for s in selects if "WHERE threads.user_id" in s and "threads.id IN" in s]
+
+    assert 20 < len(together)  # pages of 7: enough of them for it to mean something
+    assert [] == by_id
