@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
+from functools import lru_cache
 from typing import Final
 from urllib.parse import parse_qsl, urlsplit
 
@@ -61,8 +62,10 @@ def destinations(url: str, hops: int = 0) -> list[str]:
     return [leaf for target in inner for leaf in destinations(target, hops + 1)]
 
 
+@lru_cache(maxsize=4096)
 def host(url: str) -> str:
-    """The host name of a URL, lower case; "" when it has none or cannot be read."""
+    """The host name of a URL, lower case; "" when it has none or cannot be read (kept:
+    the risk checks ask it of each link more than once, and mail links the same pages)."""
     try:
         return (urlsplit(url).hostname or "").lower()
     except ValueError:

@@ -15,6 +15,7 @@ import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import lru_cache
 from typing import Final
 
 from bot.core import attachments, links, lures
@@ -145,14 +146,26 @@ def _claimed_names(seen: Examined) -> Iterator[str]:
     """Names a display name borrows: an address's domain, a brand, the company, the owner."""
     name = seen.sender.name if seen.sender else ""
     yield from (registrable(domain) for domain in _ADDRESS.findall(name))
-    for brand in BRANDS:
-        if re.search(rf"(?<!\w)(?:{brand.words})(?!\w)", name, re.IGNORECASE):
-            yield from brand.domains
+    yield from _brand_domains(name)
     for domain in seen.viewer.internal_domains:
         if re.search(rf"(?<!\w){re.escape(registrable(domain).split('.')[0])}(?!\w)", name, re.I):
             yield domain
     if seen.viewer.name and name.casefold() == seen.viewer.name.casefold():
         yield seen.viewer.email.rpartition("@")[2]
+
+
+_BRAND_NAMES: Final = tuple(
+    (re.compile(rf"(?<!\w)(?:{brand.words})(?!\w)", re.IGNORECASE), brand.domains)
+    for brand in BRANDS
+)
+
+
+@lru_cache(maxsize=4096)
+def _brand_domains(name: str) -> tuple[str, ...]:
+    """The domains of the brands a display name names (a sender writes the same name often)."""
+    return tuple(
+        domain for words, domains in _BRAND_NAMES if words.search(name) for domain in domains
+    )
 
 
 def _spoofed_display_name(seen: Examined) -> Iterator[Params]:
