@@ -59,9 +59,10 @@ def _may_match(pattern: re.Pattern[str], low: str, pos: int) -> bool:
     words = _GUARDS.get(pattern)
     if words is None:
         return True
-    if pos > 0:  # (a negative pos means 0 to the engine, not counting from the end)
-        return any(low.find(word, pos) >= 0 for word in words)
-    return any(word in low for word in words)
+    pos = max(pos, 0)  # (a negative pos means 0 to the engine, not counting from the end)
+    if len(words) > _FEW_WORDS:
+        return next(_finder(words).iter(low, pos), None) is not None
+    return any(low.find(word, pos) >= 0 for word in words)
 
 
 @lru_cache(maxsize=256)
@@ -148,7 +149,20 @@ def _places(fast: re.Pattern[str], low: str, pos: int) -> list[int] | None:
     heads = _heads(fast)
     if heads is None:
         return None
+    if len(heads) <= _FEW_HEADS:
+        return sorted({at for head in heads for at in _occurrences(low, head, pos)})
     return sorted({end - len(head) + 1 for end, head in _finder(heads).iter(low, pos)})
+
+
+# Up to this many, a string search each costs less than a pass of the automaton.
+_FEW_HEADS, _FEW_WORDS = 6, 10
+
+
+def _occurrences(text: str, word: str, pos: int) -> Iterator[int]:
+    at = text.find(word, pos)
+    while at >= 0:
+        yield at
+        at = text.find(word, at + 1)
 
 
 @lru_cache(maxsize=256)
