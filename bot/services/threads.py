@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from bot.core import conversation, reminders
 from bot.core.mail import Address, Folder, Mail
@@ -37,32 +37,49 @@ def new_thread(
     language: str,
 ) -> Thread:
     now, sender = context.now, mail.sender or Address("")
-    thread = Thread(
+    key = conversation.subject_key(mail.subject)
+    return store.new_thread_row(
         user_id=context.user.id,
         ref=store.take_ref(context.user),
         subject=mail.subject,
-        subject_key=conversation.subject_key(mail.subject),
+        subject_key=key,
         conversation_id=mail.conversation_id,
         sender_email=sender.email,
         sender_name=sender.name,
         language=language,
         first_seen_at=now,
         backfilled=context.backfill,
-        steps_done=[],
         updated_at=now,
+        **_message(mail),
+        **_cycle(context, key, mail, verdict, risks),
     )
-    _take_message(thread, mail)
-    _start_cycle(context, thread, mail, verdict, risks)
-    return thread
 
 
 def _take_message(thread: Thread, mail: Mail) -> None:
+    _set(thread, _message(mail))
+
+
+def _start_cycle(
+    context: Context, thread: Thread, mail: Mail, verdict: Triage, risks: tuple[Risk, ...]
+) -> None:
+    _set(thread, _cycle(context, thread.subject_key, mail, verdict, risks))
+
+
+def _set(thread: Thread, values: dict[str, Any]) -> None:
+    for name, value in values.items():
+        setattr(thread, name, value)
+
+
+def _message(mail: Mail) -> dict[str, Any]:
     """The thread's latest message from the counterpart: the one a reply answers."""
-    thread.message_id, thread.provider_id = mail.message_id, mail.provider_id
-    thread.references = [*mail.references, mail.message_id][-REFERENCES_KEPT:]
-    thread.excerpt = excerpt(mail.text)
-    thread.reply_to = _reply_to(mail)
-    thread.list_id = list_key(mail)
+    return {
+        "message_id": mail.message_id,
+        "provider_id": mail.provider_id,
+        "references": [*mail.references, mail.message_id][-REFERENCES_KEPT:],
+        "excerpt": excerpt(mail.text),
+        "reply_to": _reply_to(mail),
+        "list_id": list_key(mail),
+    }
 
 
 def list_key(mail: Mail) -> str | None:
@@ -76,27 +93,34 @@ def _reply_to(mail: Mail) -> str | None:
     return mail.reply_to[0].email if mail.reply_to else None
 
 
-def _start_cycle(
+def _cycle(
     context: Context,
-    thread: Thread,
+    subject_key: str,
     mail: Mail,
     verdict: Triage,
     risks: tuple[Risk, ...],
-) -> None:
-    thread.state = State.PENDING if verdict.tracked else State.IGNORED
-    thread.importance = verdict.importance.value
-    thread.reasons = store.dump_reasons(verdict.reasons)
-    thread.risks = store.dump_risks(risks)
-    thread.needs_warning = not verdict.tracked and reminders.deserves_warning(risks)
-    thread.received_at = mail.received_at
-    thread.due_at = context.cal.add(mail.received_at, context.org.policy.sla_hours)
-    thread.snoozed_until = thread.promised_by = thread.answered_at = None
-    thread.forwarded_to = thread.answered_by = thread.last_reminded_at = None
-    thread.steps_done = []
-    thread.suggestions = _suggestions(context, thread, mail)
+) -> dict[str, Any]:
+    """A new wait for the user's answer, from this mail on."""
+    return {
+        "state": State.PENDING if verdict.tracked else State.IGNORED,
+        "importance": verdict.importance.value,
+        "reasons": store.dump_reasons(verdict.reasons),
+        "risks": store.dump_risks(risks),
+        "needs_warning": not verdict.tracked and reminders.deserves_warning(risks),
+        "received_at": mail.received_at,
+        "due_at": context.cal.add(mail.received_at, context.org.policy.sla_hours),
+        "snoozed_until": None,
+        "promised_by": None,
+        "answered_at": None,
+        "forwarded_to": None,
+        "answered_by": None,
+        "last_reminded_at": None,
+        "steps_done": [],
+        "suggestions": _suggestions(context, subject_key, mail),
+    }
 
 
-def _suggestions(context: Context, thread: Thread, mail: Mail) -> list[dict[str, object]]:
+def _suggestions(context: Context, subject_key: str, mail: Mail) -> list[dict[str, object]]:
     found = suggest(
         mail.subject,
         mail.text,
@@ -104,7 +128,7 @@ def _suggestions(context: Context, thread: Thread, mail: Mail) -> list[dict[str,
         context.user.email,
         context.org.routes,
         context.history,
-        thread.subject_key,
+        subject_key,
     )
     return [
         {"to": s.to.email, "name": s.to.name, "code": s.code, "params": dict(s.params)}

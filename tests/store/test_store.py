@@ -11,8 +11,8 @@ from sqlalchemy import select
 
 from bot.core.mail import Address
 from bot.core.ports import Mailbox
-from bot.store import db, outbox, users
-from bot.store.models import Base, Contact, OutboxRow, User
+from bot.store import db, outbox, threads, users
+from bot.store.models import Base, Contact, OutboxRow, Thread, User
 
 NOW = datetime(2026, 11, 30, 1, 0, tzinfo=UTC)
 
@@ -136,3 +136,38 @@ def test_contacts_count_what_the_user_wrote(store: db.Store) -> None:
     with store.unit() as session:
         stored = {c.email: c.written for c in session.scalars(select(Contact))}
     assert ({"minh@y.vn": 2, "hoa@z.vn": 1}, known) == (stored, stored)
+
+
+def _thread_values(user_id: int, ref: int) -> dict[str, object]:
+    at = datetime(2026, 12, 1, 2, 0, tzinfo=UTC)
+    return {
+        **{"user_id": user_id, "ref": ref, "subject": "Báo giá", "subject_key": "báo giá"},
+        **{"sender_email": "minh@vinaplast.vn", "sender_name": "Minh", "language": "vi"},
+        **{"excerpt": "Chào chị", "message_id": "m1@x", "provider_id": "p1"},
+        **{"references": ["m0@x", "m1@x"], "importance": "high", "state": "pending"},
+        **{"reasons": [{"code": "direct", "params": {}}], "risks": [], "suggestions": []},
+        **{"needs_warning": False, "received_at": at, "first_seen_at": at, "due_at": at},
+        **{"backfilled": False, "steps_done": [], "updated_at": at},
+    }
+
+
+def test_a_thread_row_made_without_change_events_is_stored_as_the_constructor_would(
+    store: db.Store,
+) -> None:
+    """`new_thread_row` inserts what `Thread(**values)` inserts, and later changes are
+    tracked as on any thread; a name that is no column is refused."""
+    user_id = _user(store)
+    with store.unit() as session:
+        made = threads.new_thread_row(**_thread_values(user_id, 1))
+        session.add_all([made, Thread(**_thread_values(user_id, 2))])
+        session.flush()
+        made.state = "answered"  # a change after the insert: an UPDATE at the next flush
+    with store.session() as session:
+        rows = {t.ref: t for t in session.scalars(select(Thread))}
+        columns = [c.key for c in Thread.__mapper__.column_attrs if c.key not in ("id", "ref")]
+        fresh, constructed = rows[1], rows[2]
+        alike = [c for c in columns if c != "state"]
+        assert {c: getattr(constructed, c) for c in alike} == {c: getattr(fresh, c) for c in alike}
+        assert ("answered", "pending") == (fresh.state, constructed.state)
+    with pytest.raises(TypeError, match="not columns of a thread: \\['subjekt'\\]"):
+        threads.new_thread_row(subjekt="typo")
