@@ -80,6 +80,7 @@ def sync_mailbox(
         mailbox, email = users.as_mailbox(user, row), user.email
         states = {s.folder: s.state for s in store.sync_states(session, mailbox_id)}
     report = Report(email)
+    statistics_at = STATISTICS_AFTER
     try:
         with _collector_for_bulk():
             for folder in (Folder.SENT, Folder.INBOX):
@@ -87,6 +88,9 @@ def sync_mailbox(
                 for page in provider.sync(mailbox, folder, states.get(folder), since):
                     backfill = states.get(folder) is None
                     _ingest_page(store_, mailbox_id, page, org, now, backfill, report)
+                    if report.new >= statistics_at:  # a bulk load: after 1,000, 2,000, 4,000…
+                        store_.refresh_statistics()
+                        statistics_at *= 2
                     if progress:
                         progress(email, page)
     except MailError as error:  # MailboxUnavailable included: this mailbox only
@@ -126,6 +130,7 @@ def _collector_for_bulk() -> Iterator[None]:
                     gc.unfreeze()
 
 
+STATISTICS_AFTER = 1_000  # messages a sync adds before the planner is told the tables grew
 BULK_THRESHOLD = 50_000  # allocations between two collections of young objects, in a sync
 
 

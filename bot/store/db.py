@@ -56,6 +56,15 @@ class Store:
     def session(self) -> Session:
         return self._sessions()
 
+    def refresh_statistics(self) -> None:
+        """Let PostgreSQL's planner see how far the mail tables grew: after a bulk load
+        (a first sync) its guesses, made for near-empty tables, pick a plan that reads all
+        of a user's messages for each page's look-ups, and each page reads more. (SQLite's
+        planner guesses without statistics and is steered by the queries themselves.)"""
+        if self.dialect == "postgresql":
+            with self.autocommit() as connection:
+                connection.execute(text("ANALYZE threads, messages"))
+
 
 def connect(url: str) -> Store:
     args: dict[str, Any] = {}

@@ -19,7 +19,7 @@ from datetime import datetime
 from itertools import islice
 from typing import Any, Final, cast
 
-from sqlalchemy import Table, insert, select, tuple_
+from sqlalchemy import Table, insert, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.util import identity_key
 
@@ -176,12 +176,17 @@ class Lookup:
         pairs = {(conversation.subject_key(m.subject), m.sender.email if m.sender else "")
                  for m in inbox}  # fmt: skip
         found = self._sent(MessageRow.in_reply_to, {m.message_id for m in inbox})
-        found += self._sent(tuple_(MessageRow.subject_key, MessageRow.counterpart), pairs)
+        # By subject and by person, then the pairs: a list of pairs (row values) is
+        # compared pair by pair with each row on PostgreSQL, ten times slower.
+        people = MessageRow.counterpart.in_({person for _, person in pairs})
+        on_subject = self._sent(MessageRow.subject_key, {key for key, _ in pairs}, people)
+        found += [row for row in on_subject if (row.subject_key, row.counterpart) in pairs]
         for row in sorted({row.id: row for row in found}.values(), key=lambda row: row.id):
             self._add_sent(row)
 
-    def _sent(self, column: Any, values: set[Any]) -> list[_Sent]:
-        """The user's own sent mail (not the bot's) whose `column` is among `values`.
+    def _sent(self, column: Any, values: set[Any], *also: Any) -> list[_Sent]:
+        """The user's own sent mail (not the bot's) whose `column` is among `values`, and
+        which meets the conditions `also`.
 
         By the id a reply answers, through that index: the folder is compared as an
         expression, which no index serves, or SQLite (without statistics, as on a first
@@ -202,6 +207,7 @@ class Lookup:
             MessageRow.user_id == self.user_id,
             folder == Folder.SENT.value,
             MessageRow.own.is_(False),
+            *also,
         )
         for chunk in _chunks(sorted(values)):
             found += [_Sent(*row) for row in self.session.execute(shape.where(column.in_(chunk)))]

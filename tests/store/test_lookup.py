@@ -10,13 +10,14 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import event, select, text
 
 from bot import app as composition
 from bot.core.clock import FixedClock
 from bot.core.mail import Address
 from bot.core.ports import Mailbox
 from bot.mail import maildir
+from bot.services import ingest
 from bot.settings import load
 from bot.store import users
 from bot.store.models import Event, MessageRow, Thread
@@ -119,3 +120,36 @@ def test_a_page_loads_the_threads_its_mail_is_filed_into_together(
 
     assert 20 < len(together)  # pages of 7: enough of them for it to mean something
     assert [] == by_id
+
+
+def test_a_bulk_load_refreshes_the_planners_statistics_on_postgresql(
+    database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A first sync tells PostgreSQL's planner how far the mail tables grew (after 1,000
+    messages, 2,000, 4,000…); SQLite, steered by the queries themselves, is left as it is."""
+    app = _app(database_url)
+    monkeypatch.setattr(ingest, "STATISTICS_AFTER", 100)  # 260 messages: after 100 and 200
+    monkeypatch.setattr(maildir, "PAGE_SIZE", 50)
+    analyzed: list[str] = []
+
+    def record(*args: Any) -> None:  # (connection, cursor, statement, …)
+        if args[2].startswith("ANALYZE"):
+            analyzed.append(args[2])
+
+    event.listen(app.store.engine, "before_cursor_execute", record)
+    _synced(app, tmp_path, "an")
+    postgres = app.store.dialect == "postgresql"
+    query = (
+        "SELECT count(*) FROM pg_stat_user_tables WHERE last_analyze IS NOT NULL"
+        if postgres
+        else "SELECT count(*) FROM sqlite_master WHERE name = 'sqlite_stat1'"
+    )
+    with app.store.engine.connect() as connection:
+        tables = connection.execute(text(query)).scalar_one()
+    app.store.engine.dispose()
+
+    if postgres:
+        assert ["ANALYZE threads, messages"] * 2 == analyzed
+        assert 2 <= tables  # threads and messages
+    else:
+        assert ([], 0) == (analyzed, tables)
