@@ -153,3 +153,34 @@ def test_a_bulk_load_refreshes_the_planners_statistics_on_postgresql(
         assert 2 <= tables  # threads and messages
     else:
         assert ([], 0) == (analyzed, tables)
+
+
+def test_new_threads_are_numbered_in_the_order_they_were_opened(
+    database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ids follow the order threads were opened in (older threads win ties by id); on
+    PostgreSQL they come from the sequence before the flush, so the flush inserts plain
+    rows instead of one statement returning every id."""
+    app = _app(database_url)
+    monkeypatch.setattr(maildir, "PAGE_SIZE", 50)
+    inserts: list[str] = []
+
+    def record(*args: Any) -> None:  # (connection, cursor, statement, …)
+        if args[2].startswith("INSERT INTO threads"):
+            inserts.append(args[2])
+
+    event.listen(app.store.engine, "before_cursor_execute", record)
+    email = _synced(app, tmp_path, "an")
+    with app.store.session() as session:
+        user = users.user_by_email(session, email)
+        rows = session.execute(
+            select(Thread.ref, Thread.id).where(Thread.user_id == user.id).order_by(Thread.ref)
+        ).all()
+    app.store.engine.dispose()
+
+    ids = [thread_id for _, thread_id in rows]
+    assert 50 < len(ids)
+    assert sorted(ids) == ids
+    returning = [s for s in inserts if "RETURNING" in s]
+    assert ([] if app.store.dialect == "postgresql" else returning) == returning
+    assert inserts
