@@ -119,10 +119,7 @@ def starts(pattern: re.Pattern[str], text: str) -> list[int]:
         return []
     places = _places(fast, low, 0)
     if places is None:
-        found, match = [], fast.search(low)
-        while match is not None:
-            found.append(match)
-            match = fast.search(low, match.start() + 1)
+        found = list(_overlapping(fast, low))
     else:
         found = [match for at in places if (match := fast.match(low, at)) is not None]
     if any(_again(pattern, text, match) is None for match in found):  # pragma: no cover
@@ -172,11 +169,18 @@ def _heads(fast: re.Pattern[str]) -> tuple[str, ...] | None:
 
 
 def _starts(pattern: re.Pattern[str], text: str) -> list[int]:
-    found, match = [], pattern.search(text)
+    return [match.start() for match in _overlapping(pattern, text)]
+
+
+def _overlapping(pattern: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
+    """The match starting at each place one does, searched from one past the last start
+    (a search from past the end starts at the end again: one that may be empty stops)."""
+    match = pattern.search(text)
     while match is not None:
-        found.append(match.start())
+        yield match
+        if match.start() >= len(text):
+            return
         match = pattern.search(text, match.start() + 1)
-    return found
 
 
 def _again(pattern: re.Pattern[str], text: str, fast: re.Match[str]) -> re.Match[str] | None:

@@ -301,3 +301,12 @@ def test_a_negative_start_searches_from_the_beginning_as_the_engine_does() -> No
     found = folded.search(cues.URGENT.plain, written, -3)
     assert expected is not None and found is not None
     assert expected.span() == found.span()
+
+
+@pytest.mark.parametrize("written", ["ab", "", "İb", "a\nb"])
+def test_every_start_of_a_pattern_that_may_match_nothing_is_found_once(written: str) -> None:
+    """A pattern that matches the empty string at the end is found there once: searching
+    from past the end starts at the end again, which looped forever."""
+    pattern = re.compile(r"b?$", re.IGNORECASE | re.MULTILINE)
+    expected = [at for at in range(len(written) + 1) if pattern.match(written, at)]
+    assert expected == folded.starts(pattern, written) == folded._starts(pattern, written)
