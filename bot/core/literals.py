@@ -54,11 +54,19 @@ def available() -> bool:
 def prove(pattern: str, flags: int, words: Iterable[str]) -> tuple[str, ...]:
     """`words` if every match of `pattern` (with `flags`, case-sensitive) holds one of them."""
     kept = tuple(dict.fromkeys(words))
-    if flags & re.IGNORECASE:
-        raise Unproven("read case-sensitively: run it over lower-cased text")
-    if not kept or "" in kept or not _covered(sre_parse.parse(pattern, flags).data, kept):
+    parsed = _case_sensitive(pattern, flags)
+    if not kept or "" in kept or not _covered(parsed.data, kept):
         raise Unproven(f"a match of {pattern[:60]!r}… may hold none of {kept}")
     return kept
+
+
+def _case_sensitive(pattern: str, flags: int) -> Any:
+    """The pattern's syntax tree; Unproven if it ignores case, by `flags` or by a "(?i)"
+    of its own (the letters of its literals would then not be all a match can hold)."""
+    parsed = sre_parse.parse(pattern, flags)
+    if (flags | parsed.state.flags) & re.IGNORECASE:
+        raise Unproven("read case-sensitively: run it over lower-cased text")
+    return parsed
 
 
 def _covered(items: Sequence[Item], words: tuple[str, ...]) -> bool:
@@ -147,9 +155,7 @@ def heads(pattern: str, flags: int) -> tuple[str, ...] | None:
     full; an alternation with the beginnings of each branch; a group or a repeat taken
     at least once with those of its body. Cutting strings shorter keeps them sound.
     """
-    if flags & re.IGNORECASE:
-        raise Unproven("read case-sensitively: run it over lower-cased text")
-    found = _heads(sre_parse.parse(pattern, flags).data)
+    found = _heads(_case_sensitive(pattern, flags).data)
     if "" in found:
         return None
     kept: list[str] = []

@@ -264,10 +264,14 @@ def test_a_sound_word_list_is_kept(
     assert kept == literals.prove(pattern, 0, words)
 
 
-def test_a_case_insensitive_pattern_is_not_proven() -> None:
-    """Words are compared with lower-cased text: only the lower-case twin is proven."""
+@pytest.mark.parametrize(("pattern", "flags"), [(r"ab", re.IGNORECASE), (r"(?i)ab", 0)])
+def test_a_case_insensitive_pattern_is_not_proven(pattern: str, flags: int) -> None:
+    """Words are compared with lower-cased text: only the lower-case twin is proven, and
+    a pattern that ignores case by a "(?i)" of its own has neither words nor heads."""
     with pytest.raises(literals.Unproven):
-        literals.prove(r"ab", re.IGNORECASE, ("ab",))
+        literals.prove(pattern, flags, ("ab",))
+    with pytest.raises(literals.Unproven):
+        literals.heads(pattern, flags)
 
 
 def test_a_guard_stops_a_search_only_where_no_word_is() -> None:
