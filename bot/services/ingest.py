@@ -20,6 +20,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from bot.core import reminders
@@ -89,7 +90,7 @@ def sync_mailbox(
                     backfill = states.get(folder) is None
                     _ingest_page(store_, mailbox_id, page, org, now, backfill, report)
                     if report.new >= statistics_at:  # a bulk load: after 1,000, 2,000, 4,000…
-                        store_.refresh_statistics()
+                        _refresh_statistics(store_, email)
                         statistics_at *= 2
                     if progress:
                         progress(email, page)
@@ -97,6 +98,14 @@ def sync_mailbox(
         report.error = str(error)
         log.warning("mailbox %s: %s", email, error)
     return report
+
+
+def _refresh_statistics(store_: Store, email: str) -> None:
+    """Only a help to the planner: should it fail (a lock, a busy server), the sync goes on."""
+    try:
+        store_.refresh_statistics()
+    except SQLAlchemyError as error:
+        log.warning("mailbox %s: planner statistics not refreshed: %s", email, error)
 
 
 @contextmanager

@@ -10,7 +10,8 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import event, select, text
+from sqlalchemy import event, func, select, text
+from sqlalchemy.exc import OperationalError
 
 from bot import app as composition
 from bot.core.clock import FixedClock
@@ -19,7 +20,7 @@ from bot.core.ports import Mailbox
 from bot.mail import maildir
 from bot.services import ingest
 from bot.settings import load
-from bot.store import users
+from bot.store import db, users
 from bot.store.models import Event, MessageRow, Thread
 from scripts import mailgen
 from scripts.mailtext import Person
@@ -184,3 +185,27 @@ def test_new_threads_are_numbered_in_the_order_they_were_opened(
     returning = [s for s in inserts if "RETURNING" in s]
     assert ([] if app.store.dialect == "postgresql" else returning) == returning
     assert inserts
+
+
+def test_a_sync_goes_on_when_the_planners_statistics_cannot_be_refreshed(
+    database_url: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Refreshing statistics only helps the planner: a failure is logged, nothing is lost."""
+    app = _app(database_url)
+    monkeypatch.setattr(ingest, "STATISTICS_AFTER", 100)
+
+    def busy(_store: object) -> None:
+        raise OperationalError("ANALYZE threads, messages", {}, Exception("lock timeout"))
+
+    monkeypatch.setattr(db.Store, "refresh_statistics", busy)
+    email = _synced(app, tmp_path, "an")  # (asserts that no mailbox reported an error)
+    with app.store.session() as session:
+        user = users.user_by_email(session, email)
+        stored = session.scalar(select(func.count()).where(MessageRow.user_id == user.id))
+    app.store.engine.dispose()
+
+    assert 260 == stored
+    assert "planner statistics not refreshed" in caplog.text
