@@ -196,8 +196,15 @@ def _fast(pattern: re.Pattern[str]) -> re.Pattern[str] | None:
         return None
     if _has_capitals(pattern.pattern) or _UNUSUAL.search(pattern.pattern):
         return None
+    if _CASE_KEPT.search(pattern.pattern):  # "(?-i:b)" would match "B" in the lowered text
+        return None
     twin = re.compile(pattern.pattern, pattern.flags & ~re.IGNORECASE)
     return None if twin.flags & re.IGNORECASE else twin  # an inline (?i) keeps it folding
+
+
+# A group that turns case-folding off: "(?-i:…)", "(?s-i:…)". (A false alarm, an escaped
+# parenthesis followed by "?-i:", only means that the pattern runs as written.)
+_CASE_KEPT = re.compile(r"\(\?[aiLmsux]*-[imsx]*i[imsx]*:")
 
 
 def _has_capitals(source: str) -> bool:

@@ -314,3 +314,13 @@ def test_every_start_of_a_pattern_that_may_match_nothing_is_found_once(written: 
     pattern = re.compile(r"b?$", re.IGNORECASE | re.MULTILINE)
     expected = [at for at in range(len(written) + 1) if pattern.match(written, at)]
     assert expected == folded.starts(pattern, written) == folded._starts(pattern, written)
+
+
+@pytest.mark.parametrize("written", ["xB", "xb", "B", "bb B"])
+def test_a_group_that_keeps_case_runs_the_pattern_as_written(written: str) -> None:
+    """In "(?-i:b)" only "b" matches: on lower-cased text "B" would too, and with a
+    possessive repeat around it a match could be lost, so such a pattern has no twin."""
+    pattern = re.compile(r"(?:(?-i:b))?+(?>b)(?!b)", re.IGNORECASE)
+    assert folded._fast(pattern) is None
+    expected = [m.span() for m in pattern.finditer(written)]
+    assert expected == [m.span() for m in folded.finditer(pattern, written)]
