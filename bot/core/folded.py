@@ -91,9 +91,7 @@ def _first(
     pattern: re.Pattern[str], fast: re.Pattern[str], low: str, pos: int
 ) -> re.Match[str] | None:
     """`fast.search(low, pos)`: where a match may begin, when that is known."""
-    if not _may_match(pattern, low, pos):
-        return None
-    places = _places(fast, low, pos)
+    places = _places(pattern, fast, low, pos)
     if places is None:
         return fast.search(low, pos)
     return next(filter(None, map(fast.match, itertools.repeat(low), places)), None)
@@ -115,9 +113,7 @@ def starts(pattern: re.Pattern[str], text: str) -> list[int]:
     fast, low = _fast(pattern), _lowered(text)
     if fast is None or low is None:
         return _starts(pattern, text)
-    if not _may_match(pattern, low, 0):
-        return []
-    places = _places(fast, low, 0)
+    places = _places(pattern, fast, low, 0)
     if places is None:
         found = list(_overlapping(fast, low))
     else:
@@ -129,9 +125,7 @@ def starts(pattern: re.Pattern[str], text: str) -> list[int]:
 
 def _all(pattern: re.Pattern[str], fast: re.Pattern[str], low: str) -> list[re.Match[str]]:
     """`fast.finditer(low)`: each match searched for from where the one before ended."""
-    if not _may_match(pattern, low, 0):
-        return []
-    places = _places(fast, low, 0)
+    places = _places(pattern, fast, low, 0)
     if places is None:
         return list(fast.finditer(low))
     found: list[re.Match[str]] = []
@@ -141,8 +135,13 @@ def _all(pattern: re.Pattern[str], fast: re.Pattern[str], low: str) -> list[re.M
     return found
 
 
-def _places(fast: re.Pattern[str], low: str, pos: int) -> list[int] | None:
-    """Where in `low`, from `pos` on, a match of `fast` may begin, in order; None: anywhere."""
+def _places(
+    pattern: re.Pattern[str], fast: re.Pattern[str], low: str, pos: int
+) -> list[int] | None:
+    """Where in `low`, from `pos` on, a match of `fast` may begin, in order; None: anywhere
+    (none at all when the pattern's guard words are missing)."""
+    if not _may_match(pattern, low, pos):
+        return []
     heads = _heads(fast)
     if heads is None:
         return None
