@@ -21,10 +21,12 @@ def unaccent(text: str) -> str:
     and routing keywords (looked for in the text of every new thread)."""
     if text.isascii():
         return text.lower()  # the same: nothing to compose, decompose or fold beyond case
+    fast = _UNACCENTED(text)  # Vietnamese letters and ASCII: in C (all are in the table)
+    if fast is not None:
+        return fast
     if _ELSEWHERE.search(text):
         return _normalized(text)
-    fast = _UNACCENTED(text)  # the same, letter by letter (see below)
-    return text.translate(_LETTERWISE) if fast is None else fast
+    return text.translate(_LETTERWISE)  # the same, letter by letter (see below)
 
 
 def _normalized(text: str) -> str:
