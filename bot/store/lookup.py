@@ -85,10 +85,9 @@ class Lookup:
             key = conversation.subject_key(mail.subject)
             people = mail.recipients if mail.folder is Folder.SENT else [mail.sender]
             for person in filter(None, people):
-                made = self._by_subject[key].get(person.email, [])
-                latest = next((c for _, c in reversed(made) if c.state != State.IGNORED), None)
+                latest = self._latest_tracked(key, person.email)
                 if latest is not None:
-                    wanted.add(latest.id)
+                    wanted.add(latest[1].id)
             if mail.conversation_id and (same := self._by_conversation[mail.conversation_id]):
                 wanted.add(same[-1].id)
         self._threads.update((t.id, t) for t in self._rows(Thread.id, wanted - set(self._threads)))
@@ -236,14 +235,20 @@ class Lookup:
         """The latest tracked thread on this subject with one of these people (an empty
         subject too: a blank subject answered "RE:" is matched on the people alone)."""
         self._load_subjects({subject_key})
-        latest: tuple[int, Thread | _Candidate] | None = None
-        for person in set(counterparts):
-            for made, candidate in reversed(self._by_subject[subject_key].get(person, ())):
-                now = self._current(candidate)
-                if now.state != State.IGNORED:
-                    latest = max(latest or (made, now), (made, now), key=lambda pair: pair[0])
-                    break
+        found = filter(None, (self._latest_tracked(subject_key, p) for p in set(counterparts)))
+        latest = max(found, key=lambda pair: pair[0], default=None)
         return self._thread(latest[1]) if latest else None
+
+    def _latest_tracked(
+        self, subject_key: str, person: str
+    ) -> tuple[int, Thread | _Candidate] | None:
+        """The latest thread with `person` on this (loaded) subject that is not ignored,
+        as known now, with the number it was made in."""
+        for made, candidate in reversed(self._by_subject[subject_key].get(person, ())):
+            now = self._current(candidate)
+            if now.state != State.IGNORED:
+                return made, now
+        return None
 
     def sent_answer(
         self, message_id: str, subject_key: str, sender: str, after: datetime
