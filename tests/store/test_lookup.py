@@ -100,6 +100,13 @@ def test_the_same_mail_files_the_same_in_pages_of_500_and_of_7(
     assert whole_outcome == paged_outcome
 
 
+def _statements(app: composition.App) -> list[str]:
+    """Every SQL statement the app sends from now on, as sent."""
+    sent: list[str] = []
+    event.listen(app.store.engine, "before_cursor_execute", lambda *args: sent.append(args[2]))
+    return sent
+
+
 def test_a_page_loads_the_threads_its_mail_is_filed_into_together(
     database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -107,15 +114,11 @@ def test_a_page_loads_the_threads_its_mail_is_filed_into_together(
     in one query, not one query per thread chosen."""
     app = _app(database_url)
     monkeypatch.setattr(maildir, "PAGE_SIZE", 7)  # earlier mail lies in the database
-    selects: list[str] = []
-
-    def record(*args: Any) -> None:  # (connection, cursor, statement, …)
-        if args[2].lstrip().startswith("SELECT") and "FROM threads" in args[2]:
-            selects.append(" ".join(args[2].split()))
-
-    event.listen(app.store.engine, "before_cursor_execute", record)
+    statements = _statements(app)
     _synced(app, tmp_path, "an")
     app.store.engine.dispose()
+    selects = [" ".join(s.split()) for s in statements if s.lstrip().startswith("SELECT")]
+    selects = [s for s in selects if "FROM threads" in s]
     by_id = [s for s in selects if re.search(r"WHERE threads\.id = (?:\?|%\(pk_1\)s)$", s)]
     together = [s for s in selects if "WHERE threads.user_id" in s and "threads.id IN" in s]
 
@@ -131,14 +134,9 @@ def test_a_bulk_load_refreshes_the_planners_statistics_on_postgresql(
     app = _app(database_url)
     monkeypatch.setattr(ingest, "STATISTICS_AFTER", 100)  # 260 messages: after 100 and 200
     monkeypatch.setattr(maildir, "PAGE_SIZE", 50)
-    analyzed: list[str] = []
-
-    def record(*args: Any) -> None:  # (connection, cursor, statement, …)
-        if args[2].startswith("ANALYZE"):
-            analyzed.append(args[2])
-
-    event.listen(app.store.engine, "before_cursor_execute", record)
+    statements = _statements(app)
     _synced(app, tmp_path, "an")
+    analyzed = [s for s in statements if s.startswith("ANALYZE")]
     postgres = app.store.dialect == "postgresql"
     query = (
         "SELECT count(*) FROM pg_stat_user_tables WHERE last_analyze IS NOT NULL"
@@ -164,14 +162,9 @@ def test_new_threads_are_numbered_in_the_order_they_were_opened(
     rows instead of one statement returning every id."""
     app = _app(database_url)
     monkeypatch.setattr(maildir, "PAGE_SIZE", 50)
-    inserts: list[str] = []
-
-    def record(*args: Any) -> None:  # (connection, cursor, statement, …)
-        if args[2].startswith("INSERT INTO threads"):
-            inserts.append(args[2])
-
-    event.listen(app.store.engine, "before_cursor_execute", record)
+    statements = _statements(app)
     email = _synced(app, tmp_path, "an")
+    inserts = [s for s in statements if s.startswith("INSERT INTO threads")]
     with app.store.session() as session:
         user = users.user_by_email(session, email)
         rows = session.execute(
