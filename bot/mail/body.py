@@ -28,6 +28,7 @@ LINK_LIMIT = 200
 _EMBEDDED = frozenset({"message/rfc822", "message/global"})
 _TEXTS = frozenset({"text/plain", "text/html"})
 _PROSE = re.compile(rb"\S[ \t]+\S")  # words with spaces between: never base64
+_PROSE_LOOKED_AT = 2048  # bytes of a base64 part looked at for prose
 _URL = re.compile(r"[hH][tT][tT][pP][sS]?://[^\s<>\"'()\[\]{}]+")  # (IGNORECASE is slower)
 
 
@@ -107,11 +108,17 @@ def _encoded_size(part: Part) -> int:
 def _text(part: Part) -> str:
     """The decoded text of a part, at most `SCAN_CHARS` bytes of it looked at."""
     data = part.body[:SCAN_CHARS]
-    if part.transfer_encoding == "base64" and not _PROSE.search(data, 0, 2048):
+    if part.transfer_encoding == "base64" and not _prose(data[:_PROSE_LOOKED_AT]):
         data = unbase64(data)  # (base64 that is plainly prose: a wrong Content-Transfer-Encoding)
     elif part.transfer_encoding == "quoted-printable":
         data = binascii.a2b_qp(data)
     return decode_text(data, part.charset, final=len(part.body) <= SCAN_CHARS)
+
+
+def _prose(head: bytes) -> bool:
+    """Words with spaces between. Real base64 has no space or tab at all: asked first,
+    it spares the pattern trying each of 2 KB of places (40 µs a part)."""
+    return (b" " in head or b"\t" in head) and _PROSE.search(head) is not None
 
 
 def _urls(text: str) -> Iterator[str]:

@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.core.mail import TEXT_LIMIT, Address, Attachment, Folder, Link, Mail
-from bot.mail import viscii
+from bot.mail import body, viscii
 from bot.mail.parse import MalformedMail, parse
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -219,6 +219,22 @@ def test_wrong_transfer_encoding_reads_the_prose() -> None:
     """A body declared base64 that is plainly prose is read as it stands."""
     expected = "This body is plain text although the header says base64."
     assert expected == parsed("wrong_transfer_encoding.eml").text
+
+
+def test_prose_is_told_from_base64_past_the_first_line() -> None:
+    """Prose far from the start of the part still counts, within the 2 KB looked at; a
+    tab between words is a space too."""
+    encoded = base64.encodebytes(b"x" * 1500)  # 2,000 bytes without a space
+    for gap in (b" ", b"\t"):
+        raw = b"Content-Transfer-Encoding: base64\nFrom: a@x.example\n\n"
+        assert "is prose" in parse_raw(raw + encoded + b"it" + gap + b"is prose\n").text
+    raw = b"Content-Transfer-Encoding: base64\nFrom: a@x.example\n\n"
+    assert parse_raw(raw + base64.encodebytes(b"plain base64 text")).text == "plain base64 text"
+
+
+@given(st.binary(max_size=300))
+def test_the_prose_check_agrees_with_its_pattern(head: bytes) -> None:
+    assert body._prose(head) == (body._PROSE.search(head) is not None)
 
 
 def test_undeclared_8bit_headers_and_body_fall_back_without_crashing() -> None:
