@@ -31,6 +31,9 @@ Fields = list[tuple[str, str]]  # (name as written, raw value), in order
 _MAX_DEPTH = 30  # MIME nesting followed; deeper parts are dropped
 _BLANK_LINE = re.compile(rb"\n\r?\n")
 _FIELD = re.compile(r"([!-9;-~]+)[ \t]*:[ \t]*")  # a header name (printable, no colon) and ":"
+# A field with its folded lines: name, first line, the rest (each "\n" and a line that
+# begins with a space or tab), up to its line break.
+_WHOLE_FIELD = re.compile(r"([!-9;-~]+)[ \t]*:[ \t]*([^\n]*)((?:\n[ \t][^\n]*)*)(?:\n|\Z)")
 _USED_BOUNDARY = re.compile(rb"^--([^\s]{1,200}?)(?:--)?[ \t]*\r?$", re.MULTILINE)
 _CHARSET = re.compile(r"charset\s*=\s*[\"']?([^\"';\s]+)", re.IGNORECASE)
 
@@ -59,15 +62,26 @@ class Part:
     transfer_encoding: str
     charset: str | None
     content_id: bool
-    params: Message  # Content-Type and Content-Disposition, for compat32's parameter parsing
+    raw_type: str | None  # the Content-Type and Content-Disposition fields as written
+    raw_disposition: str | None
     named: bool  # a parameter mentions a name: worth asking `filename`
+
+    def params(self) -> Message:
+        """Content-Type and Content-Disposition, for compat32's parameter parsing: made
+        when asked (a boundary or a name), not for every part (10 µs each)."""
+        params = Message(policy=_POLICY)
+        if self.raw_type is not None:
+            params["content-type"] = self.raw_type
+        if self.raw_disposition is not None:
+            params["content-disposition"] = self.raw_disposition
+        return params
 
     def filename(self) -> str:
         """The part's file name, decoded; "" when it has none."""
         if not self.named:  # the usual case, without parsing parameters
             return ""
         try:
-            name = self.params.get_filename() or ""
+            name = self.params().get_filename() or ""
         except (ValueError, LookupError):  # an RFC 2231 name in a charset nobody knows
             return ""
         return decode_header_value(str(name))
@@ -86,9 +100,30 @@ def read_head(raw: bytes) -> tuple[Fields, bytes]:
 
 def _read_fields(block: bytes) -> tuple[Fields, int]:
     """The fields of a header block, and how many of its bytes they took."""
+    text = block.decode("ascii", "surrogateescape")
+    lines = text.replace("\r\n", "\n") if "\r" in text else text
+    if "\r" not in lines:  # every field in one pass, if the whole block is fields
+        fields, end = _fields_in(lines)
+        if not lines[end:].strip("\n"):
+            return fields, len(block)
+    return _read_lines(text)  # (a stray CR, an mbox "From " line, a line that is no field)
+
+
+def _fields_in(lines: str) -> tuple[Fields, int]:
+    """The fields from the start of `lines` (line breaks as LF), and where they end."""
+    fields: Fields = []
+    end = 0
+    while field := _WHOLE_FIELD.match(lines, end):
+        fields.append((field[1], field[2].rstrip() + field[3]))
+        end = field.end()
+    return fields, end
+
+
+def _read_lines(text: str) -> tuple[Fields, int]:
+    """`_read_fields` a line at a time: the rule, for any block."""
     fields: Fields = []
     offset = 0
-    for number, raw_line in enumerate(block.decode("ascii", "surrogateescape").split("\n")):
+    for number, raw_line in enumerate(text.split("\n")):
         line = raw_line.removesuffix("\r")
         if line[:1] in (" ", "\t") and fields:  # a folded continuation
             name, value = fields[-1]
@@ -98,7 +133,7 @@ def _read_fields(block: bytes) -> tuple[Fields, int]:
         elif line and not (number == 0 and line.startswith("From ")):  # (an mbox separator)
             break
         offset += len(raw_line) + 1  # surrogateescape: one character per byte
-    return fields, min(offset, len(block))
+    return fields, min(offset, len(text))
 
 
 def leaves(fields: Fields, body: bytes) -> Iterator[Part]:
@@ -120,7 +155,7 @@ def _leaves(fields: Fields, body: bytes, default_type: str, depth: int) -> Itera
 
 def _parts_of(multipart: Part) -> list[bytes] | None:
     """The parts, cut at the declared boundary, else at the one the body plainly uses."""
-    declared = (multipart.params.get_boundary() or "").encode("utf-8", "surrogateescape")
+    declared = (multipart.params().get_boundary() or "").encode("utf-8", "surrogateescape")
     chunks = _split(multipart.body, declared) if declared else None
     if chunks is None and (used := _USED_BOUNDARY.search(multipart.body, 0, 4096)):
         chunks = _split(multipart.body, used[1])
@@ -136,7 +171,8 @@ def _part(fields: Fields, body: bytes, default_type: str) -> Part:
     raw_type = found.get("content-type")
     content_type = _main_value(raw_type) if raw_type is not None else default_type
     charset = _CHARSET.search(raw_type or "")
-    disposition = found.get("content-disposition", "")
+    raw_disposition = found.get("content-disposition")
+    disposition = raw_disposition or ""
     return Part(
         body=body,
         content_type=content_type if content_type.count("/") == 1 else "text/plain",
@@ -144,17 +180,10 @@ def _part(fields: Fields, body: bytes, default_type: str) -> Part:
         transfer_encoding=_main_value(found.get("content-transfer-encoding", "")),
         charset=charset[1] if charset else None,
         content_id="content-id" in found,
-        params=_params(found),
+        raw_type=raw_type,
+        raw_disposition=raw_disposition,
         named="name" in (raw_type or "").lower() or "name" in disposition.lower(),
     )
-
-
-def _params(found: dict[str, str]) -> Message:
-    params = Message(policy=_POLICY)
-    for name in ("content-type", "content-disposition"):
-        if name in found:
-            params[name] = found[name]
-    return params
 
 
 def _main_value(value: str) -> str:
