@@ -12,6 +12,7 @@ a new message or event points to its thread object, and the flush fills the ids 
 
 from __future__ import annotations
 
+import bisect
 import itertools
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, fields
@@ -21,7 +22,6 @@ from typing import Any, Final, cast
 
 from sqlalchemy import Table, insert, select, text
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.util import identity_key
 
 from bot.core import conversation
 from bot.core.mail import Folder, Mail
@@ -42,10 +42,10 @@ class Lookup:
         self._new: list[NewMessage] = []  # this page's, not in the session (`write_messages`)
         self._events: list[tuple[Thread, dict[str, Any]]] = []  # likewise, with their thread
         self._threads_of: dict[str, Thread] = {}  # Message-ID → the thread its row names
-        # subject key → sender → its threads, oldest first, numbered in the order they were
-        # made (the id; past every id for a thread new in this page); not loaded yet:
-        # as `_Candidate`s. Common subjects name hundreds of threads, a sender few.
-        self._by_subject: dict[str, dict[str, list[tuple[int, Thread | _Candidate]]]] = {}
+        # (subject key, sender) → its threads but ignored ones not loaded, oldest first,
+        # numbered in the order they were made (the id; past every id for a thread new in
+        # this page); not loaded yet: as `_Candidate`s. Only the pairs asked for.
+        self._by_pair: dict[tuple[str, str], list[tuple[int, Thread | _Candidate]]] = {}
         self._made = itertools.count(2**62)
         self._opened: list[Thread] = []  # this page's new threads, in the order they were made
         self._by_conversation: dict[str, list[Thread | _Candidate]] = {}
@@ -64,14 +64,15 @@ class Lookup:
         seen = self._rows(MessageRow.message_id, {m.message_id for m in mails})
         named = self._named({i for m in mails for i in _referenced(m)})
         wanted = {row.thread_id for row in seen} | set(named.values())
-        # held here for the page: the session keeps unchanged objects only while in use
+        # Every thread the page loads, held here: the session keeps unchanged objects only
+        # while in use, and a thread's state may change in the page.
         self._threads: dict[int, Thread] = {t.id: t for t in self._rows(Thread.id, wanted - {None})}
         for row in seen:
             self._messages[(row.folder, row.message_id)] = row
         for message_id, thread_id in named.items():
             self._threads_of[message_id] = self._threads[thread_id]
         inbox = [m for m in mails if m.folder is Folder.INBOX]
-        self._load_subjects({conversation.subject_key(m.subject) for m in mails})
+        self._load_pairs({pair for m in mails for pair in _pairs(m)})
         self._load_conversations({m.conversation_id for m in mails if m.conversation_id})
         self._load_sent(inbox)
         self._load_likely(mails)
@@ -82,15 +83,22 @@ class Lookup:
         loaded here, because the page changed what is chosen, is still loaded then.)"""
         wanted: set[int] = set()
         for mail in mails:
-            key = conversation.subject_key(mail.subject)
-            people = mail.recipients if mail.folder is Folder.SENT else [mail.sender]
-            for person in filter(None, people):
-                latest = self._latest_tracked(key, person.email)
+            for key, person in _pairs(mail):
+                latest = self._latest_tracked(key, person)
                 if latest is not None:
                     wanted.add(latest[1].id)
             if mail.conversation_id and (same := self._by_conversation[mail.conversation_id]):
                 wanted.add(same[-1].id)
-        self._threads.update((t.id, t) for t in self._rows(Thread.id, wanted - set(self._threads)))
+        self._keep(self._rows(Thread.id, wanted - set(self._threads)))
+
+    def _keep(self, threads: Iterable[Thread]) -> None:
+        """Hold these threads, just loaded, and put each in its subject's list if that was
+        read without it: it was ignored then, and this page may give it mail to wait on."""
+        for thread in threads:
+            self._threads[thread.id] = thread
+            same = self._by_pair.get((thread.subject_key, thread.sender_email))
+            if same is not None and thread.id not in {made for made, _ in same}:
+                bisect.insort(same, (thread.id, thread), key=lambda entry: entry[0])
 
     def _named(self, ids: set[str]) -> dict[str, int]:
         """The thread of each of these Message-IDs that has one (the latest row's, if several)."""
@@ -117,37 +125,48 @@ class Lookup:
             found += self._all(entity, *where, column.in_(chunk))
         return sorted(found, key=lambda row: row.id)
 
-    def _load_subjects(self, keys: set[str]) -> None:
-        keys = {key for key in keys if key not in self._by_subject}  # "": subjectless mail
-        for key in keys:
-            self._by_subject[key] = {}
-        for key, candidate in self._candidates(Thread.subject_key, keys):
-            self._subject(key, candidate.sender_email).append((candidate.id, candidate))
-
-    def _subject(self, key: str, sender: str) -> list[tuple[int, Thread | _Candidate]]:
-        return self._by_subject[key].setdefault(sender, [])
+    def _load_pairs(self, pairs: set[tuple[str, str]]) -> None:
+        """The threads with each person on each subject ("": subjectless mail) that
+        choosing may pick: not the ignored ones (a newsletter has hundreds), unless loaded
+        (`_keep`), as only a loaded thread can have changed. Asked by subject and by person,
+        then paired, roughly in SQL and exactly here; by subject alone, a page read some
+        2,000 threads of other people on its recurring subjects ("Re: báo giá")."""
+        pairs = {pair for pair in pairs if pair not in self._by_pair}
+        for pair in pairs:
+            self._by_pair[pair] = []
+        if not pairs:
+            return  # (most calls: the page's pairs are read up front)
+        for chunk in _chunks(sorted(pairs), CHUNK // 3):
+            query = select(Thread.subject_key, Thread.id, Thread.sender_email, Thread.state).where(
+                Thread.user_id == self.user_id,
+                Thread.state != State.IGNORED,
+                *_paired(Thread.subject_key, Thread.sender_email, chunk),
+            )
+            wanted = set(chunk)
+            for key, thread_id, sender, state in self.session.execute(query):
+                if (key, sender) in wanted:
+                    self._by_pair[(key, sender)].append(
+                        (thread_id, _Candidate(thread_id, sender, state))
+                    )
+        for pair in pairs:
+            self._by_pair[pair].sort(key=lambda entry: entry[0])
+        self._keep(t for t in self._threads.values() if (t.subject_key, t.sender_email) in pairs)
 
     def _load_conversations(self, ids: set[str]) -> None:
+        """The threads of each conversation, oldest first, as far as choosing needs."""
         ids = {i for i in ids if i not in self._by_conversation}
         for conversation_id in ids:
             self._by_conversation[conversation_id] = []
-        for key, candidate in self._candidates(Thread.conversation_id, ids):
+        if not ids:
+            return  # (most calls: the page's conversations are loaded up front)
+        shape = select(Thread.conversation_id, Thread.id, Thread.sender_email, Thread.state)
+        found: list[tuple[str, _Candidate]] = []
+        for chunk in _chunks(sorted(ids)):
+            query = shape.where(Thread.user_id == self.user_id, Thread.conversation_id.in_(chunk))
+            found += [(str(key), _Candidate(i, sender, state))
+                      for key, i, sender, state in self.session.execute(query)]  # fmt: skip
+        for key, candidate in sorted(found, key=lambda pair: pair[1].id):
             self._by_conversation[key].append(candidate)
-
-    def _candidates(self, column: Any, values: set[str]) -> list[tuple[str, _Candidate]]:
-        """Threads whose `column` is among `values`, oldest first, as far as choosing needs.
-
-        Subjects recur ("Re: báo giá"), and a page's subjects name many threads: loading each
-        whole would cost more than the rest of the lookups; the chosen one is loaded after.
-        """
-        if not values:
-            return []  # (most calls: the page's subjects are loaded up front)
-        found = []
-        shape = select(column, Thread.id, Thread.sender_email, Thread.state)
-        for chunk in _chunks(sorted(values)):
-            query = shape.where(Thread.user_id == self.user_id, column.in_(chunk))
-            found += [(key, _Candidate(*rest)) for key, *rest in self.session.execute(query)]
-        return sorted(found, key=lambda pair: pair[1].id)
 
     def _thread(self, candidate: Thread | _Candidate) -> Thread:
         """The thread itself: loaded now if it was only a candidate."""
@@ -159,14 +178,14 @@ class Lookup:
         with self.session.no_autoflush:  # by id: nothing pending can change what it finds
             thread = self.session.get(Thread, candidate.id)
         assert thread is not None
+        self._keep([thread])
         return thread
 
     def _current(self, candidate: Thread | _Candidate) -> Thread | _Candidate:
         """What is known of it now: the loaded thread (maybe changed by this page) if any."""
         if isinstance(candidate, Thread):
             return candidate
-        loaded = self.session.identity_map.get(identity_key(Thread, candidate.id))
-        return loaded if isinstance(loaded, Thread) else candidate
+        return self._threads.get(candidate.id, candidate)
 
     def _load_sent(self, inbox: Sequence[Mail]) -> None:
         """Sent mail that may answer one of these: replying to it, or on its subject to its
@@ -175,29 +194,27 @@ class Lookup:
             return
         pairs = {(conversation.subject_key(m.subject), m.sender.email if m.sender else "")
                  for m in inbox}  # fmt: skip
-        found = self._sent(MessageRow.in_reply_to, {m.message_id for m in inbox})
-        # By subject and by person, then the pairs: a list of pairs (row values) is
-        # compared pair by pair with each row on PostgreSQL, ten times slower.
-        people = MessageRow.counterpart.in_({person for _, person in pairs})
-        on_subject = self._sent(MessageRow.subject_key, {key for key, _ in pairs}, people)
-        found += [row for row in on_subject if (row.subject_key, row.counterpart) in pairs]
+        found: list[_Sent] = []
+        for ids in _chunks(sorted({m.message_id for m in inbox})):
+            found += self._sent(MessageRow.in_reply_to.in_(ids), by_reply=True)
+        for chunk in _chunks(sorted(pairs), CHUNK // 3):
+            on_subject = self._sent(*_paired(MessageRow.subject_key, MessageRow.counterpart, chunk))
+            found += [row for row in on_subject if (row.subject_key, row.counterpart) in pairs]
         for row in sorted({row.id: row for row in found}.values(), key=lambda row: row.id):
             self._add_sent(row)
 
-    def _sent(self, column: Any, values: set[Any], *also: Any) -> list[_Sent]:
-        """The user's own sent mail (not the bot's) whose `column` is among `values`, and
-        which meets the conditions `also`.
+    def _sent(self, *where: Any, by_reply: bool = False) -> list[_Sent]:
+        """The user's own sent mail (not the bot's) that meets the conditions `where`.
 
-        By the id a reply answers, through that index: the folder is compared as an
-        expression, which no index serves, or SQLite (without statistics, as on a first
-        sync) would take the (user, folder) prefix of the unique index and read all the
-        user's sent mail for each page. By subject and person, that prefix is the better
-        way: subjects recur in the inbox too ("Re: báo giá"), so their index reads more.
+        By the id a reply answers (`by_reply`), through that index: the folder is compared
+        as an expression, which no index serves, or SQLite (without statistics, as on a
+        first sync) would take the (user, folder) prefix of the unique index and read all
+        the user's sent mail for each page. By subject and person, that prefix is the
+        better way: subjects recur in the inbox too ("Re: báo giá"), so their index reads
+        more.
         """
-        by_reply = column is MessageRow.in_reply_to
         folder = MessageRow.folder.concat("") if by_reply else MessageRow.folder
-        found: list[_Sent] = []
-        shape = select(
+        query = select(
             MessageRow.id,
             MessageRow.at,
             MessageRow.in_reply_to,
@@ -207,11 +224,9 @@ class Lookup:
             MessageRow.user_id == self.user_id,
             folder == Folder.SENT.value,
             MessageRow.own.is_(False),
-            *also,
+            *where,
         )
-        for chunk in _chunks(sorted(values)):
-            found += [_Sent(*row) for row in self.session.execute(shape.where(column.in_(chunk)))]
-        return found
+        return [_Sent(*row) for row in self.session.execute(query)]
 
     def _add_sent(self, row: _Sent | NewMessage) -> None:
         if row.in_reply_to:
@@ -234,8 +249,9 @@ class Lookup:
     def thread_by_subject(self, subject_key: str, counterparts: Iterable[str]) -> Thread | None:
         """The latest tracked thread on this subject with one of these people (an empty
         subject too: a blank subject answered "RE:" is matched on the people alone)."""
-        self._load_subjects({subject_key})
-        found = filter(None, (self._latest_tracked(subject_key, p) for p in set(counterparts)))
+        people = set(counterparts)
+        self._load_pairs({(subject_key, person) for person in people})
+        found = filter(None, (self._latest_tracked(subject_key, p) for p in people))
         latest = max(found, key=lambda pair: pair[0], default=None)
         return self._thread(latest[1]) if latest else None
 
@@ -244,7 +260,7 @@ class Lookup:
     ) -> tuple[int, Thread | _Candidate] | None:
         """The latest thread with `person` on this (loaded) subject that is not ignored,
         as known now, with the number it was made in."""
-        for made, candidate in reversed(self._by_subject[subject_key].get(person, ())):
+        for made, candidate in reversed(self._by_pair[(subject_key, person)]):
             now = self._current(candidate)
             if now.state != State.IGNORED:
                 return made, now
@@ -272,8 +288,9 @@ class Lookup:
     def add_thread(self, thread: Thread) -> None:
         self.session.add(thread)
         self._opened.append(thread)
-        self._load_subjects({thread.subject_key})
-        self._subject(thread.subject_key, thread.sender_email).append((next(self._made), thread))
+        pair = (thread.subject_key, thread.sender_email)
+        self._load_pairs({pair})
+        self._by_pair[pair].append((next(self._made), thread))
         if thread.conversation_id:
             self._load_conversations({thread.conversation_id})
             self._by_conversation[thread.conversation_id].append(thread)
@@ -379,8 +396,37 @@ def _referenced(mail: Mail) -> tuple[str, ...]:
     return conversation.referenced_ids(mail)
 
 
-def _chunks(values: Sequence[Any]) -> Iterator[list[Any]]:
-    """`values` in lists of at most CHUNK."""
+def _pairs(mail: Mail) -> list[tuple[str, str]]:
+    """(subject key, person) of the threads a mail may belong to: its sender's for mail
+    received, its recipients' for mail sent."""
+    key = conversation.subject_key(mail.subject)
+    people = mail.recipients if mail.folder is Folder.SENT else [mail.sender]
+    return [(key, person.email) for person in people if person]
+
+
+def _paired(key: Any, person: Any, pairs: Sequence[tuple[str, str]]) -> list[Any]:
+    """SQL conditions for rows whose (`key`, `person`) is among `pairs`, or rarely another
+    pair of the same keys and people: the caller checks each row.
+
+    By key, then by the pair joined by a line break (one value, looked up in a hash
+    table); by person too when the combinations of keys and people are few, as each is
+    a probe of an index on both (a page's hundreds of keys and people made 40,000). Not
+    as row values: a list of those is compared pair by pair with each row on PostgreSQL.
+    """
+    if len(pairs) == 1:  # (asked later, one at a time: a statement cached once compiled)
+        return [key == pairs[0][0], person == pairs[0][1]]
+    keys, people = {k for k, _ in pairs}, {p for _, p in pairs}
+    paired = [key.in_(keys), (key + "\n" + person).in_([f"{k}\n{p}" for k, p in pairs])]
+    if len(keys) * len(people) <= _FEW_COMBINATIONS * len(pairs):
+        paired.append(person.in_(people))
+    return paired
+
+
+_FEW_COMBINATIONS = 4  # per pair asked: probing each combination of keys and people costs less
+
+
+def _chunks(values: Sequence[Any], size: int = CHUNK) -> Iterator[list[Any]]:
+    """`values` in lists of at most `size`."""
     iterator = iter(values)
-    while chunk := list(islice(iterator, CHUNK)):
+    while chunk := list(islice(iterator, size)):
         yield chunk

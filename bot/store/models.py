@@ -120,7 +120,7 @@ class Thread(Base):
     __tablename__ = "threads"
     __table_args__ = (
         UniqueConstraint("user_id", "ref"),
-        Index(None, "user_id", "subject_key"),
+        Index(None, "user_id", "subject_key", "sender_email"),  # choosing by subject and person
         Index(None, "user_id", "conversation_id"),
         Index(None, "user_id", "state"),
     )

@@ -15,12 +15,13 @@ from sqlalchemy.exc import OperationalError
 
 from bot import app as composition
 from bot.core.clock import FixedClock
-from bot.core.mail import Address
+from bot.core.mail import Address, Folder, Mail
 from bot.core.ports import Mailbox
 from bot.mail import maildir
 from bot.services import ingest
 from bot.settings import load
 from bot.store import db, users
+from bot.store import lookup as lookup_module
 from bot.store.models import Event, MessageRow, Thread
 from scripts import mailgen
 from scripts.mailtext import Person
@@ -202,3 +203,85 @@ def test_a_sync_goes_on_when_the_planners_statistics_cannot_be_refreshed(
 
     assert 260 == stored
     assert "planner statistics not refreshed" in caplog.text
+
+
+def _threads(store: db.Store, rows: list[tuple[str, str, str]]) -> int:
+    """A user with these (subject key, sender, state) threads, made in this order."""
+    at = datetime(2026, 12, 1, 2, 0, tzinfo=ZoneInfo("UTC"))
+    with store.unit() as session:
+        mailbox = Mailbox(email="an@saomai.vn", kind="maildir", locator="/nowhere")
+        user = users.add_user(session, Address("an@saomai.vn", "An"), "vi", "UTC", mailbox, NOW)
+        for ref, (key, sender, state) in enumerate(rows, 1):
+            values = {"subject": key, "subject_key": key, "sender_email": sender, "state": state}
+            values |= {"sender_name": "", "language": "vi", "excerpt": "", "message_id": f"{ref}@x"}
+            values |= {"provider_id": str(ref), "references": [], "importance": "normal"}
+            values |= {"reasons": [], "risks": [], "suggestions": [], "needs_warning": False}
+            values |= {"received_at": at, "first_seen_at": at, "due_at": at, "updated_at": at}
+            session.add(Thread(user_id=user.id, ref=ref, backfilled=False, steps_done=[], **values))
+        return user.id
+
+
+def test_a_page_reads_only_its_own_peoples_threads_on_a_recurring_subject(
+    store: db.Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Choosing by subject reads the threads of the page's (subject, person) pairs, not
+    every thread on its subjects: "Re: báo giá" recurs with everyone. A pair asked later
+    is read then, and pairs whose parts run together ("a" + "b\\nc", "a\\nb" + "c") stay
+    apart."""
+    people = [f"s{n}@vinaplast.vn" for n in range(20)]
+    rows = [("báo giá", person, "pending") for person in people for _ in range(3)]
+    rows += [("báo giá", people[0], "ignored"), ("a\nb", "c", "pending"), ("a", "b\nc", "pending")]
+    user_id = _threads(store, rows)
+    read: list[object] = []
+    real = lookup_module._Candidate
+    monkeypatch.setattr(lookup_module, "_Candidate", lambda *row: read.append(row) or real(*row))
+    mail = Mail(Folder.INBOX, "p", "new@x", "RE: Báo giá", Address(people[0]), NOW)
+    with store.unit() as session:
+        lookup = lookup_module.Lookup(session, user_id, [mail])
+        on_page = len(read)
+        chosen = lookup.thread_by_subject("báo giá", [people[0]])
+        apart = lookup.thread_by_subject("a", ["b\nc"])
+        assert chosen is not None and apart is not None
+        found = (chosen.ref, apart.ref)
+
+    assert (3, 63) == found  # the latest of the person's not ignored; the exact pair
+    assert 3 == on_page  # the person's three threads: not the ignored one, nor 57 others'
+    assert 4 == len(read)  # then the one pair asked later
+
+
+@pytest.mark.parametrize("how", ["by reference", "by conversation"])
+def test_an_ignored_thread_the_page_revives_is_chosen_by_subject(store: db.Store, how: str) -> None:
+    """Ignored threads are not read with their subject, but one the page loads (a reply
+    names it, or its conversation) and brings back to life is the latest to choose."""
+    user_id = _threads(store, [("báo giá", "minh@y.vn", "pending")] * 2)
+    with store.unit() as session:
+        revived = session.scalars(select(Thread).where(Thread.ref == 2)).one()
+        revived.state, revived.conversation_id = "ignored", "c1"
+        session.add(
+            MessageRow(
+                **{"user_id": user_id, "folder": "inbox", "message_id": "2@x", "own": False},
+                **{"thread_id": revived.id, "provider_id": "2", "sender_email": "minh@y.vn"},
+                **{"counterpart": "minh@y.vn", "subject_key": "báo giá", "at": NOW},
+            )
+        )
+    subject, sender = "RE: Báo giá", Address("minh@y.vn")
+    mail = (
+        Mail(Folder.INBOX, "p", "new@x", subject, sender, NOW, references=("2@x",))
+        if how == "by reference"
+        else Mail(Folder.INBOX, "p", "new@x", subject, sender, NOW, conversation_id="c1")
+    )
+    with store.unit() as session:
+        lookup = lookup_module.Lookup(session, user_id, [mail])
+        before = lookup.thread_by_subject("báo giá", ["minh@y.vn"])
+        named = (
+            lookup.thread_for_ids(["2@x"])
+            if how == "by reference"
+            else lookup.thread_by_conversation("c1")
+        )
+        assert before is not None and named is not None
+        named.state = "pending"  # as a new mail to wait on does
+        after = lookup.thread_by_subject("báo giá", ["minh@y.vn"])
+        assert after is not None
+        refs = (before.ref, named.ref, after.ref)
+
+    assert (1, 2, 2) == refs
