@@ -69,7 +69,7 @@ def _ingest(f: Figures) -> list[str]:
     engines = _engines(f.ingests)
     return [
         "1. Ingest: one first sync through sync_all (Maildir: parse, triage, risks, threads, "
-        "storage)",
+        f"storage); the best of {f.ingests[0].rounds} alternating runs of each",
         f"   the mailbox: {f.mailbox}",
         _row("", *engines),
         _row("Replyminder", *(f"{by[e].rate:,.0f} msg/s" for e in engines)),
