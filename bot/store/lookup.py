@@ -398,10 +398,12 @@ def _referenced(mail: Mail) -> tuple[str, ...]:
 
 def _pairs(mail: Mail) -> list[tuple[str, str]]:
     """(subject key, person) of the threads a mail may belong to: its sender's for mail
-    received, its recipients' for mail sent."""
+    received ("" when it has none: the thread it opens is filed under that), its
+    recipients' for mail sent."""
     key = conversation.subject_key(mail.subject)
-    people = mail.recipients if mail.folder is Folder.SENT else [mail.sender]
-    return [(key, person.email) for person in people if person]
+    if mail.folder is Folder.SENT:
+        return [(key, person.email) for person in mail.recipients]
+    return [(key, mail.sender.email if mail.sender else "")]
 
 
 def _paired(key: Any, person: Any, pairs: Sequence[tuple[str, str]]) -> list[Any]:
