@@ -92,8 +92,8 @@ class Lookup:
         self._keep(self._rows(Thread.id, wanted - set(self._threads)))
 
     def _keep(self, threads: Iterable[Thread]) -> None:
-        """Hold these threads, just loaded, and put each in its subject's list if that was
-        read without it: it was ignored then, and this page may give it mail to wait on."""
+        """Hold these threads, just loaded, and put each in its (subject, sender) list if
+        that was read without it: it was ignored then, and this page may revive it."""
         for thread in threads:
             self._threads[thread.id] = thread
             same = self._by_pair.get((thread.subject_key, thread.sender_email))
@@ -150,7 +150,7 @@ class Lookup:
                     )
         for pair in pairs:
             self._by_pair[pair].sort(key=lambda entry: entry[0])
-        self._keep(t for t in self._threads.values() if (t.subject_key, t.sender_email) in pairs)
+        self._keep([t for t in self._threads.values() if (t.subject_key, t.sender_email) in pairs])
 
     def _load_conversations(self, ids: set[str]) -> None:
         """The threads of each conversation, oldest first, as far as choosing needs."""
