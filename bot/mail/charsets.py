@@ -14,6 +14,7 @@ import codecs
 import itertools
 import re
 import unicodedata
+from functools import lru_cache
 
 from bot.mail import viscii
 
@@ -41,7 +42,11 @@ def decode_text(data: bytes, charset: str | None, *, final: bool = True) -> str:
     return data.decode("latin-1")  # not reached: latin-1 decodes every byte
 
 
+@lru_cache(maxsize=256)
 def _codec(charset: str | None) -> str | None:
+    """The codec for a declared charset, None for none or an unknown one. (Kept: a mail
+    asks for it once per part and encoded word, and `codecs.lookup` normalizes the name
+    in Python each time.)"""
     name = (charset or "").strip().strip("\"'").lower().partition("*")[0]
     if name in viscii.NAMES:
         return "viscii"
