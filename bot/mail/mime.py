@@ -35,6 +35,11 @@ _FIELD = re.compile(r"([!-9;-~]+)[ \t]*:[ \t]*")  # a header name (printable, no
 # begins with a space or tab), up to its line break.
 _WHOLE_FIELD = re.compile(r"([!-9;-~]+)[ \t]*:[ \t]*([^\n]*)((?:\n[ \t][^\n]*)*)(?:\n|\Z)")
 _USED_BOUNDARY = re.compile(rb"^--([^\s]{1,200}?)(?:--)?[ \t]*\r?$", re.MULTILINE)
+# "type/subtype; boundary=… [; more]" with the boundary first, quoted without quotes,
+# backslashes or angle brackets inside, or bare; no quote or "*" (RFC 2231) after it.
+_PLAIN_BOUNDARY = re.compile(
+    r'[^;"]*;\s*boundary=(?:"([^"\\<>]*)"|([^\s;"<>]+))\s*(?:;[^"*]*)?', re.IGNORECASE
+)
 _CHARSET = re.compile(r"charset\s*=\s*[\"']?([^\"';\s]+)", re.IGNORECASE)
 
 
@@ -155,11 +160,20 @@ def _leaves(fields: Fields, body: bytes, default_type: str, depth: int) -> Itera
 
 def _parts_of(multipart: Part) -> list[bytes] | None:
     """The parts, cut at the declared boundary, else at the one the body plainly uses."""
-    declared = (multipart.params().get_boundary() or "").encode("utf-8", "surrogateescape")
+    declared = _boundary(multipart).encode("utf-8", "surrogateescape")
     chunks = _split(multipart.body, declared) if declared else None
     if chunks is None and (used := _USED_BOUNDARY.search(multipart.body, 0, 4096)):
         chunks = _split(multipart.body, used[1])
     return chunks
+
+
+def _boundary(multipart: Part) -> str:
+    """The declared boundary, "" for none: read directly when the Content-Type is plainly
+    written, else by compat32 (quoting, RFC 2231 continuations), which costs 25 µs."""
+    plain = _PLAIN_BOUNDARY.fullmatch(multipart.raw_type or "")
+    if plain is not None:
+        return (plain[1] if plain[1] is not None else plain[2]).rstrip()
+    return multipart.params().get_boundary() or ""
 
 
 def _part(fields: Fields, body: bytes, default_type: str) -> Part:

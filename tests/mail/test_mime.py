@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from hypothesis import example, given
 from hypothesis import strategies as st
 
@@ -36,3 +38,30 @@ def test_a_usual_head_is_read_in_one_pass() -> None:
         b"Re: b\xc3\xa1o gi\xc3\xa1\n\tl\xe1\xba\xa7n 2",
     )
     assert (fields[1], used) == (("To", "a@x.vn"), len(block))
+
+
+_PIECES = st.sampled_from(
+    [
+        *("multipart/mixed", ";", " ", "\n\t", "boundary", "BOUNDARY", "=", '"', "\\", "<", ">"),
+        *("*", "*0", "abc", "=_Part_1", "charset", "utf-8''x", "'", "\xa0", "\udcff", "name"),
+    ]
+)
+
+
+@given(st.lists(_PIECES, max_size=14).map("".join))
+@example('multipart/mixed; boundary="abc def "; charset=x')
+@example("multipart/mixed; boundary=abc")
+@example('multipart/mixed; boundary="<abc>"')
+def test_a_plainly_written_boundary_is_the_one_compat32_reads(content_type: str) -> None:
+    part = mime.Part(b"", "multipart/mixed", "", "", None, False, content_type, None, False)
+    assert mime._boundary(part) == (part.params().get_boundary() or "")
+
+
+def test_a_usual_boundary_is_read_without_compat32() -> None:
+    part = mime.Part(b"", "multipart/mixed", "", "", None, False, "", None, False)
+    for written, boundary in [
+        ('multipart/alternative;\n\tboundary="----=_Part_1"', "----=_Part_1"),
+        ("multipart/mixed; boundary=xyz; charset=utf-8", "xyz"),
+    ]:
+        assert mime._PLAIN_BOUNDARY.fullmatch(written)
+        assert mime._boundary(replace(part, raw_type=written)) == boundary
