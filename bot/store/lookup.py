@@ -71,19 +71,22 @@ class Lookup:
             self._messages[(row.folder, row.message_id)] = row
         for message_id, thread_id in named.items():
             self._threads_of[message_id] = self._threads[thread_id]
-        inbox = [m for m in mails if m.folder is Folder.INBOX]
-        self._load_pairs({pair for m in mails for pair in _pairs(m)})
+        pairs = [_pairs(m) for m in mails]  # each mail's (subject key, person)s, in order
+        self._load_pairs({pair for some in pairs for pair in some})
         self._load_conversations({m.conversation_id for m in mails if m.conversation_id})
-        self._load_sent(inbox)
-        self._load_likely(mails)
+        inbox = [
+            (m, some) for m, some in zip(mails, pairs, strict=True) if m.folder is Folder.INBOX
+        ]
+        self._load_sent([m for m, _ in inbox], {pair for _, some in inbox for pair in some})
+        self._load_likely(mails, pairs)
 
-    def _load_likely(self, mails: Sequence[Mail]) -> None:
+    def _load_likely(self, mails: Sequence[Mail], pairs: Sequence[list[tuple[str, str]]]) -> None:
         """The threads the page's mail will most likely be filed into by subject or by
         conversation, in one query: loading each when chosen cost a query each. (One not
         loaded here, because the page changed what is chosen, is still loaded then.)"""
         wanted: set[int] = set()
-        for mail in mails:
-            for key, person in _pairs(mail):
+        for mail, some in zip(mails, pairs, strict=True):
+            for key, person in some:
                 latest = self._latest_tracked(key, person)
                 if latest is not None:
                     wanted.add(latest[1].id)
@@ -187,13 +190,12 @@ class Lookup:
             return candidate
         return self._threads.get(candidate.id, candidate)
 
-    def _load_sent(self, inbox: Sequence[Mail]) -> None:
+    def _load_sent(self, inbox: Sequence[Mail], pairs: set[tuple[str, str]]) -> None:
         """Sent mail that may answer one of these: replying to it, or on its subject to its
-        sender ("" too: a blank subject answered "RE:" matches on the person alone)."""
+        sender (`pairs`; "" too: a blank subject answered "RE:" matches on the person
+        alone)."""
         if not inbox:
             return
-        pairs = {(conversation.subject_key(m.subject), m.sender.email if m.sender else "")
-                 for m in inbox}  # fmt: skip
         found: list[_Sent] = []
         for ids in _chunks(sorted({m.message_id for m in inbox})):
             found += self._sent(MessageRow.in_reply_to.in_(ids), by_reply=True)
