@@ -25,6 +25,7 @@ from bot.store import lookup as lookup_module
 from bot.store.models import Event, MessageRow, Thread
 from scripts import mailgen
 from scripts.mailtext import Person
+from tests.store.rows import thread_values
 
 NOW = datetime(2026, 12, 1, 10, 0, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
 
@@ -207,17 +208,13 @@ def test_a_sync_goes_on_when_the_planners_statistics_cannot_be_refreshed(
 
 def _threads(store: db.Store, rows: list[tuple[str, str, str]]) -> int:
     """A user with these (subject key, sender, state) threads, made in this order."""
-    at = datetime(2026, 12, 1, 2, 0, tzinfo=ZoneInfo("UTC"))
     with store.unit() as session:
         mailbox = Mailbox(email="an@saomai.vn", kind="maildir", locator="/nowhere")
         user = users.add_user(session, Address("an@saomai.vn", "An"), "vi", "UTC", mailbox, NOW)
         for ref, (key, sender, state) in enumerate(rows, 1):
-            values = {"subject": key, "subject_key": key, "sender_email": sender, "state": state}
-            values |= {"sender_name": "", "language": "vi", "excerpt": "", "message_id": f"{ref}@x"}
-            values |= {"provider_id": str(ref), "references": [], "importance": "normal"}
-            values |= {"reasons": [], "risks": [], "suggestions": [], "needs_warning": False}
-            values |= {"received_at": at, "first_seen_at": at, "due_at": at, "updated_at": at}
-            session.add(Thread(user_id=user.id, ref=ref, backfilled=False, steps_done=[], **values))
+            values = thread_values(user.id, ref, subject=key, subject_key=key, state=state)
+            values |= {"sender_email": sender, "message_id": f"{ref}@x", "provider_id": str(ref)}
+            session.add(Thread(**values))
         return user.id
 
 

@@ -13,6 +13,7 @@ from bot.core.mail import Address
 from bot.core.ports import Mailbox
 from bot.store import db, outbox, threads, users
 from bot.store.models import Base, Contact, OutboxRow, Thread, User
+from tests.store.rows import thread_values
 
 NOW = datetime(2026, 11, 30, 1, 0, tzinfo=UTC)
 
@@ -138,19 +139,6 @@ def test_contacts_count_what_the_user_wrote(store: db.Store) -> None:
     assert ({"minh@y.vn": 2, "hoa@z.vn": 1}, known) == (stored, stored)
 
 
-def _thread_values(user_id: int, ref: int) -> dict[str, object]:
-    at = datetime(2026, 12, 1, 2, 0, tzinfo=UTC)
-    return {
-        **{"user_id": user_id, "ref": ref, "subject": "Báo giá", "subject_key": "báo giá"},
-        **{"sender_email": "minh@vinaplast.vn", "sender_name": "Minh", "language": "vi"},
-        **{"excerpt": "Chào chị", "message_id": "m1@x", "provider_id": "p1"},
-        **{"references": ["m0@x", "m1@x"], "importance": "high", "state": "pending"},
-        **{"reasons": [{"code": "direct", "params": {}}], "risks": [], "suggestions": []},
-        **{"needs_warning": False, "received_at": at, "first_seen_at": at, "due_at": at},
-        **{"backfilled": False, "steps_done": [], "updated_at": at},
-    }
-
-
 def test_a_thread_row_made_without_change_events_is_stored_as_the_constructor_would(
     store: db.Store,
 ) -> None:
@@ -158,8 +146,8 @@ def test_a_thread_row_made_without_change_events_is_stored_as_the_constructor_wo
     tracked as on any thread; a name that is no column is refused."""
     user_id = _user(store)
     with store.unit() as session:
-        made = threads.new_thread_row(**_thread_values(user_id, 1))
-        session.add_all([made, Thread(**_thread_values(user_id, 2))])
+        made = threads.new_thread_row(**thread_values(user_id, 1))
+        session.add_all([made, Thread(**thread_values(user_id, 2))])
         session.flush()
         made.state = "answered"  # a change after the insert: an UPDATE at the next flush
     with store.session() as session:
