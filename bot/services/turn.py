@@ -5,6 +5,7 @@ Shared by the command handlers in `act` and the mail-sending ones in `send`.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -44,10 +45,10 @@ class Acting:
         """The organisation's template if it has one, else ours."""
         name = f"{kind}.{language}.txt"
         for folder in (self.templates_dir, TEMPLATES):
-            text = _read(folder / name) if folder is not None else None
+            text = _read(os.path.join(folder, name)) if folder is not None else None
             if text is not None:
                 return text
-        fallback = TEMPLATES / f"{kind}.en.txt"
+        fallback = os.path.join(TEMPLATES, f"{kind}.en.txt")
         text = _read(fallback)
         if text is None:
             raise FileNotFoundError(fallback)  # ours are shipped with the package
@@ -56,13 +57,14 @@ class Acting:
 
 # path → (its modification time, size and inode; its text): every reminder card previews a
 # holding reply. An edited or replaced template is read again; a removed one is forgotten.
-_READ: dict[Path, tuple[tuple[int, int, int], str]] = {}
+# Paths are plain strings here: making and hashing a Path cost more than the stat.
+_READ: dict[str, tuple[tuple[int, int, int], str]] = {}
 
 
-def _read(path: Path) -> str | None:
+def _read(path: str) -> str | None:
     """The text of a template file, None if there is none."""
     try:
-        found = path.stat()
+        found = os.stat(path)
     except OSError:
         found = None
     if found is None or not S_ISREG(found.st_mode):
@@ -71,7 +73,7 @@ def _read(path: Path) -> str | None:
     changed = (found.st_mtime_ns, found.st_size, found.st_ino)
     kept = _READ.get(path)
     if kept is None or kept[0] != changed:
-        kept = _READ[path] = (changed, path.read_text(encoding="utf-8"))
+        kept = _READ[path] = (changed, Path(path).read_text(encoding="utf-8"))
     return kept[1]
 
 
