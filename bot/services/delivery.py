@@ -1,12 +1,14 @@
 """Delivery: the outbox's due DMs → cards from the threads as they are now → chat.
 
 The second half of a reminder pass (`remind.py` plans what is due; this sends it).
-Each round claims a batch of DM rows with a lease and, in the same unit of work,
-prepares the whole batch: its users, threads and chat identities are read in a query
-each, and a DM that no longer applies (its thread was answered meanwhile) is dropped.
-Each DM is then sent outside any transaction and marked sent right after by an
-UPDATE of its own, so that a crash can repeat at most the one DM in flight; a failed
-send is retried on a later pass.
+The reminders a pass plans come to it already leased and ready (`prepare_planned`):
+their threads and users were read a moment before. Then each round claims a batch
+of the other DM rows (digests, retries, a crashed pass's reminders once their lease
+ends) and, in the same unit of work, prepares the whole batch: its users, threads
+and chat identities are read in a query each, and a DM that no longer applies (its
+thread was answered meanwhile) is dropped. Each DM is then sent outside any
+transaction and marked sent right after by an UPDATE of its own, so that a crash can
+repeat at most the one DM in flight; a failed send is retried on a later pass.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Connection, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.core.calendar import WorkCalendar
@@ -52,7 +54,9 @@ class Delivery:
 
 
 @dataclass(frozen=True, slots=True)
-class _Ready:
+class Ready:
+    """A DM whose row this pass holds, its card made and its address found: to send."""
+
     row_id: int
     channel: ChatChannel
     address: ChatAddress
@@ -85,20 +89,62 @@ def _threads_of(row: OutboxRow) -> list[int]:
     return [row.thread_id] if row.thread_id is not None else []
 
 
-def deliver(store_: Store, setup: Reminding, now: datetime) -> list[Delivery]:
-    """Send every DM that is due, each once; a failure is retried on a later pass."""
-    delivered: list[Delivery] = []
+@dataclass(frozen=True, slots=True)
+class Planned:
+    """A reminder DM the pass has just put in the outbox, leased to it, with what its card
+    needs at hand: claiming the row and reading the thread and its user again, a few
+    milliseconds after the plan read them, would double the cost of a pass."""
+
+    row_id: int
+    kind: CardKind
+    thread: Thread
+    view: ThreadView  # the thread as the plan left it, reasons and suggestions included
+    user: User
+
+
+def deliver(
+    store_: Store, setup: Reminding, now: datetime, planned: Sequence[Ready] = ()
+) -> list[Delivery]:
+    """Send every DM that is due, each once (first the `planned` ones, made ready by
+    `prepare_planned`); a failure is retried on a later pass."""
+    delivered = _send_all(store_, planned, now)
     while True:
         with store_.unit() as session:
             rows = outbox.claim(session, "dm", now, LEASE)
-            ready = _prepare(session, rows, setup, now)
+            ready = _prepare(session, rows, setup, now) if rows else []
         if not rows:
             return delivered
-        with store_.autocommit() as connection:
-            delivered += [one.delivery for one in ready if _send(store_, connection, one, now)]
+        delivered += _send_all(store_, ready, now)
 
 
-def _send(store_: Store, connection: Connection, ready: _Ready, now: datetime) -> bool:
+def prepare_planned(
+    session: Session, planned: Sequence[Planned], setup: Reminding, now: datetime
+) -> list[Ready]:
+    """The DMs just planned, ready to send; one that no longer applies is dropped."""
+    addresses = users.chat_addresses_of(session, {p.user.id for p in planned}) if planned else {}
+    ready = []
+    for p in planned:
+        cal = setup.calendar(p.user.timezone, p.user.work_hours)
+        card = _reminder(p.thread, p.view, p.kind, p.user, cal, setup, now)
+        if card is None:
+            row = session.get(OutboxRow, p.row_id)
+            assert row is not None
+            outbox.dropped(row, "no longer applies")
+            continue
+        known = addresses.get(p.user.id, {})
+        ready.append(_addressed(p.row_id, p.user, known, card, (p.thread.id,), setup))
+    return ready
+
+
+def _send_all(store_: Store, ready: Sequence[Ready], now: datetime) -> list[Delivery]:
+    if not ready:
+        return []
+    with store_.autocommit() as connection:
+        mark = outbox.SentMarks(connection, now)
+        return [one.delivery for one in ready if _send(store_, mark, one, now)]
+
+
+def _send(store_: Store, mark: outbox.SentMarks, ready: Ready, now: datetime) -> bool:
     try:
         delivery_id = ready.channel.send(ready.address, ready.delivery.card)
     except ChatError as error:
@@ -108,13 +154,13 @@ def _send(store_: Store, connection: Connection, ready: _Ready, now: datetime) -
             assert row is not None
             outbox.retry_later(row, now, str(error))
         return False
-    outbox.mark_sent(connection, ready.row_id, now, delivery_id)  # committed: this DM alone
+    mark(ready.row_id, delivery_id)  # committed: this DM alone
     return True
 
 
 def _prepare(
     session: Session, rows: Sequence[OutboxRow], setup: Reminding, now: datetime
-) -> list[_Ready]:
+) -> list[Ready]:
     batch = _Batch.read(session, rows)
     ready = []
     for row in rows:
@@ -126,15 +172,26 @@ def _prepare(
     return ready
 
 
-def _ready(batch: _Batch, row: OutboxRow, setup: Reminding, now: datetime) -> _Ready | None:
+def _ready(batch: _Batch, row: OutboxRow, setup: Reminding, now: datetime) -> Ready | None:
     user = batch.users[row.user_id]
     cal = setup.calendar(user.timezone, user.work_hours)
     card, ids = _card(batch, row, user, cal, setup, now)
     if card is None:
         return None
-    channel, address = _route(user, batch.addresses.get(user.id, {}), setup)
-    delivery = Delivery(user.email, channel.platform, row.payload["kind"], ids, card)
-    return _Ready(row.id, channel, address, delivery)
+    return _addressed(row.id, user, batch.addresses.get(user.id, {}), card, ids, setup)
+
+
+def _addressed(
+    row_id: int,
+    user: User,
+    known: dict[str, ChatAddress],
+    card: Card,
+    ids: tuple[int, ...],
+    setup: Reminding,
+) -> Ready:
+    channel, address = _route(user, known, setup)
+    delivery = Delivery(user.email, channel.platform, card.kind.value, ids, card)
+    return Ready(row_id, channel, address, delivery)
 
 
 def _card(
@@ -154,10 +211,25 @@ def _card(
         ids = tuple(t.id for t in waiting)
         return digest_card(waiting, risky, cal, now, user.locale), ids
     thread = batch.threads.get(row.thread_id) if row.thread_id is not None else None
-    if thread is None or thread.state not in _REMINDED:
+    if thread is None:
         return None, ()
-    card = reminder_card(store.view(thread), kind, cal, now, user.locale, setup.policy.sla_hours)
-    return _with_preview(card, thread, user, cal, setup, now), (thread.id,)
+    return _reminder(thread, store.view(thread), kind, user, cal, setup, now), (thread.id,)
+
+
+def _reminder(
+    thread: Thread,
+    view: ThreadView,
+    kind: CardKind,
+    user: User,
+    cal: WorkCalendar,
+    setup: Reminding,
+    now: datetime,
+) -> Card | None:
+    """A reminder's card, or None once its thread is no longer waiting for the user."""
+    if view.state not in _REMINDED:
+        return None
+    card = reminder_card(view, kind, cal, now, user.locale, setup.policy.sla_hours)
+    return _with_preview(card, thread, user, cal, setup, now)
 
 
 def _with_preview(

@@ -2,9 +2,12 @@
 
 A pass has two halves. Planning (here) decides, thread by thread, which step of the
 reminder policy falls due and writes an outbox row keyed by thread and step (so
-a restart or a second worker cannot send it twice). Delivery (`delivery.py`) claims
-outbox rows, renders each card from the thread as it is *now* (a reminder for a
-thread that was answered meanwhile is dropped), and sends it through the user's
+a restart or a second worker cannot send it twice). A reminder's row is written
+already leased to the pass, its card rendered from the thread just read: the pass
+sends it at once, and if the pass dies first, a later one sends it when the lease
+ends. Delivery (`delivery.py`) sends those, then claims the other outbox rows
+(digests, retries), renders each card from the thread as it is *now* (a reminder for
+a thread that was answered meanwhile is dropped), and sends it through the user's
 chat channel. The due threads are found through ix_threads_next_remind_at, so a
 pass costs what is due, not how many threads there are.
 """
@@ -25,9 +28,9 @@ from bot.core.calendar import Calendars
 from bot.core.cards import CardKind
 from bot.core.ports import ChatChannel
 from bot.core.risks import looks_like_phishing
-from bot.core.thread import State
+from bot.core.thread import State, ThreadView
 from bot.core.triage import Importance
-from bot.services.delivery import Delivery, deliver, route
+from bot.services.delivery import LEASE, Delivery, Planned, Ready, deliver, prepare_planned, route
 from bot.services.turn import Acting
 from bot.store import outbox
 from bot.store import threads as store
@@ -54,51 +57,81 @@ class Reminding:
 
 def remind(store_: Store, setup: Reminding, now: datetime) -> list[Delivery]:
     """One reminder pass: plan what is due, then deliver every pending DM."""
-    plan(store_, setup, now)
-    return deliver(store_, setup, now)
+    return deliver(store_, setup, now, plan(store_, setup, now))
 
 
-def plan(store_: Store, setup: Reminding, now: datetime) -> None:
-    for _ in range(10_000):  # each round moves every due thread's next check past now
+def plan(store_: Store, setup: Reminding, now: datetime) -> list[Ready]:
+    """Move every due thread along the policy and put the DMs it deserves in the outbox.
+    The reminders come back ready to send, leased to this pass; digests, and any DM
+    planned before, wait in the outbox for `deliver` to claim them."""
+    ready: list[Ready] = []
+    rounds = 10_000  # each round moves every due thread's next check past now
+    for round_ in range(rounds):
         with store_.unit() as session:
             due = store.due_threads(session, now, BATCH)
             owners = {user.id: user for user in _users(session, {t.user_id for t in due})}
-            planned = [_plan_thread(t, owners[t.user_id], setup, now) for t in due]
-            outbox.put_all(session, [dm for dm, _ in planned if dm is not None], now)
-            store.save_columns(session, [columns for _, columns in planned])
-        if len(due) < BATCH:
+            steps = [_plan_thread(t, owners[t.user_id], setup, now) for t in due]
+            dms = [step.dm for step in steps if step.dm is not None]
+            leased = outbox.put_leased(session, dms, now, LEASE)
+            store.save_columns(session, [step.columns for step in steps])
+            planned = [_planned(step, leased) for step in steps if step.dm is not None]
+            ready += prepare_planned(session, [p for p in planned if p is not None], setup, now)
+            last = len(due) < BATCH or round_ == rounds - 1
+            if last:  # in the same unit of work: a transaction less each pass
+                for user in _digest_due(session, now):
+                    _plan_digest(session, user, setup, now)
+        if last:
             break
-    with store_.unit() as session:
-        for user in _digest_due(session, now):
-            _plan_digest(session, user, setup, now)
+    return ready
 
 
 def _users(session: Session, ids: set[int]) -> list[User]:
     return list(session.scalars(select(User).where(User.id.in_(ids)))) if ids else []
 
 
-def _plan_thread(
-    thread: Thread, user: User, setup: Reminding, now: datetime
-) -> tuple[dict[str, Any] | None, dict[str, Any]]:
-    """Move the thread along the policy: (the outbox row of the DM it deserves now, if any;
-    the thread's columns as they are after). The columns are written in one statement for
-    the whole batch, cheaper than the session's flush of each object."""
+@dataclass(frozen=True, slots=True)
+class _Step:
+    """What planning did to one due thread."""
+
+    thread: Thread
+    user: User
+    after: ThreadView  # the thread as it is after (with reasons and suggestions if dm)
+    dm: dict[str, Any] | None  # the outbox row of the DM it deserves now, if any
+    columns: dict[str, Any]  # the columns to write: "id" and the ones the plan moves
+
+
+def _planned(step: _Step, leased: dict[str, int]) -> Planned | None:
+    """The step's DM, if its row is new (a key already in the outbox sends nothing new)."""
+    assert step.dm is not None
+    row_id = leased.get(step.dm["key"])
+    if row_id is None:
+        return None
+    return Planned(row_id, CardKind(step.dm["payload"]["kind"]), step.thread, step.after, step.user)
+
+
+def _plan_thread(thread: Thread, user: User, setup: Reminding, now: datetime) -> _Step:
+    """Move the thread along the policy. Its columns are written in one statement for the
+    whole batch, cheaper than the session's flush of each object."""
     cal = setup.calendar(user.timezone, user.work_hours)
-    view = after = store.view(thread, for_cards=False)  # the policy reads no reasons
+    view = store.view(thread, for_cards=False)  # the policy reads no reasons
     decision = reminders.decide(view, cal, setup.policy, now)
+    changes: dict[str, Any] = {}  # to the view, made in one `replace`
     dm = None
     if decision.send is not None:
         payload = {"kind": decision.send.kind.value, "step": decision.send.name}
         key = f"remind:{thread.id}:{decision.send.name}"
         dm = outbox.entry(key, "dm", user.id, thread.id, payload)
-        after = replace(after, last_reminded_at=now)
+        changes["last_reminded_at"] = now
+        changes["reasons"] = store.load_reasons(thread.reasons)  # the card shows these two
+        changes["suggestions"] = store.load_suggestions(thread.suggestions)
     steps, state = thread.steps_done, thread.state
     if decision.taken:
         steps = sorted(set(thread.steps_done) | decision.taken)
-        after = replace(after, steps_done=frozenset(steps))
+        changes["steps_done"] = frozenset(steps)
         if view.state is State.SNOOZED:
             state = view.resumes_as  # it depends on promised_by alone, unchanged here
-            after = replace(after, state=view.resumes_as, snoozed_until=None)
+            changes |= {"state": view.resumes_as, "snoozed_until": None}
+    after = replace(view, **changes) if changes else view
     columns = {
         "id": thread.id,
         "last_reminded_at": after.last_reminded_at,
@@ -107,7 +140,7 @@ def _plan_thread(
         "snoozed_until": after.snoozed_until,
         "next_remind_at": reminders.next_check(after, cal, setup.policy),
     }
-    return dm, columns
+    return _Step(thread, user, after, dm, columns)
 
 
 def _digest_due(session: Session, now: datetime) -> list[User]:

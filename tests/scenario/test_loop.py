@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import mailbox
 
+import pytest
+
 from bot import demo_world
+from bot.services import remind
 from tests.scenario.conftest import DAVID, LAN, World
 
 THREAD_FIELDS = {
@@ -65,6 +68,24 @@ def test_a_reminder_is_never_sent_twice(synced: World) -> None:
     """A second pass at the same moment, or a restart, sends nothing again."""
     assert [] == synced.lines("remind", now="2026-11-30T08:00")
     assert [] == synced.lines("tick", now="2026-11-30T08:05")
+
+
+def test_reminders_planned_before_a_crash_go_out_once_their_lease_ends(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A pass leases the reminders it plans to itself (five minutes). If it dies before
+    sending them, the next pass sends only what waited unclaimed (the digests); the pass
+    after the lease sends the reminders, each once."""
+    with monkeypatch.context() as crashed:
+        crashed.setattr(remind, "deliver", lambda *args: [])  # dies right after planning
+        assert [] == world.lines("tick", now="2026-11-30T08:00")
+    assert {"digest"} == {line["kind"] for line in world.lines("remind", now="2026-11-30T08:01")}
+    late = world.lines("remind", now="2026-11-30T08:06")
+    threads = [line["thread"]["id"] for line in late]
+    assert "digest" not in {line["kind"] for line in late}
+    assert any("PO-2311" in line["thread"]["subject"] for line in late)
+    assert len(threads) == len(set(threads))
+    assert [] == world.lines("remind", now="2026-11-30T08:07")
 
 
 def test_no_dm_outside_working_hours(world: World) -> None:

@@ -97,6 +97,65 @@ def test_outbox_claims_leases_and_retries(store: db.Store) -> None:
         assert (2, "rate limited") == (row.attempts + 1, row.error)
 
 
+def test_rows_put_leased_are_the_callers_until_the_lease_ends(store: db.Store) -> None:
+    """A reminder pass puts its DMs already claimed: no other worker takes them while it
+    sends, a crashed pass's are taken after the lease, and a known key is left alone."""
+    user_id = _user(store)
+    lease = timedelta(minutes=5)
+    with store.unit() as session:
+        outbox.put(session, "remind:1:first", "dm", user_id, None, {"a": 1}, NOW)
+    entries = [
+        outbox.entry(key, "dm", user_id, None, {"a": 2})
+        for key in ("remind:1:first", "remind:2:first")
+    ]
+    with store.unit() as session:
+        leased = outbox.put_leased(session, entries, NOW, lease)
+    with store.unit() as session:
+        rows = {row.key: row for row in session.scalars(select(OutboxRow))}
+        assert ["remind:2:first"] == list(leased)
+        assert leased["remind:2:first"] == rows["remind:2:first"].id
+        assert ("sending", NOW + lease) == (
+            rows["remind:2:first"].status,
+            rows["remind:2:first"].lease_until,
+        )
+        assert ("pending", {"a": 1}) == (
+            rows["remind:1:first"].status,
+            rows["remind:1:first"].payload,
+        )
+    with store.unit() as session:
+        taken = [row.key for row in outbox.claim(session, "dm", NOW, lease)]
+    with store.unit() as session:
+        later = [row.key for row in outbox.claim(session, "dm", NOW + lease * 2, lease)]
+    assert (["remind:1:first"], ["remind:1:first", "remind:2:first"]) == (taken, later)
+
+
+def test_each_dm_is_marked_sent_in_a_commit_of_its_own(store: db.Store) -> None:
+    """Marked through the driver, a row reads back as `sent` marks it, committed before the
+    next DM goes out (another session sees it), its time comparable in queries."""
+    user_id = _user(store)
+    with store.unit() as session:
+        ids = outbox.put_leased(
+            session,
+            [outbox.entry(f"k{n}", "dm", user_id, None, {}) for n in (1, 2)],
+            NOW,
+            timedelta(minutes=5),
+        )
+    sent_at = NOW.astimezone(timezone(timedelta(hours=7)))  # any zone: stored as UTC
+    with store.autocommit() as connection:
+        mark = outbox.SentMarks(connection, sent_at)
+        mark(ids["k1"], "slack:C1/1.2")
+        with store.unit() as session:
+            row = session.get(OutboxRow, ids["k1"])
+            assert row is not None
+            seen = (row.status, row.sent_at, row.delivery_id, row.lease_until, row.error)
+            assert ("sent", NOW, "slack:C1/1.2", None, None) == seen
+            assert "sending" == session.get(OutboxRow, ids["k2"]).status  # type: ignore[union-attr]
+        mark(ids["k2"], None)
+    with store.unit() as session:
+        found = session.scalars(select(OutboxRow.key).where(OutboxRow.sent_at <= NOW)).all()
+        assert ["k1", "k2"] == sorted(found)
+
+
 def test_a_mailbox_is_leased_to_one_worker(store: db.Store) -> None:
     """Two workers claiming at once get each mailbox once; a crashed worker's lease expires."""
     _user(store, "a@x.vn")
