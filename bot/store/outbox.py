@@ -157,7 +157,9 @@ class SentMarks:
             for name, value in fixed.items()
         }
         self._convert = [(name, convert[name]) for name in self._VARYING if name in convert]
-        self._cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
+        driver = connection.connection.driver_connection
+        assert driver is not None  # a live connection, checked out for the pass
+        self._cursor = driver.cursor()
 
     def __call__(self, row_id: int, delivery_id: str | None) -> None:
         values = self._fixed | {"row_id": row_id, "delivery": delivery_id}
