@@ -8,15 +8,31 @@ is a no-op, so a double click or a race never sends twice.
 
 from __future__ import annotations
 
+import json
 from datetime import datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import Connection, Table, bindparam, or_, select, update
+from sqlalchemy import (
+    JSON,
+    Connection,
+    Integer,
+    String,
+    Table,
+    Text,
+    bindparam,
+    func,
+    literal,
+    or_,
+    select,
+    update,
+)
+from sqlalchemy import cast as sql_cast
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from bot.store.models import OutboxRow
+from bot.store.models import OutboxRow, UTCDateTime
 
 MAX_ATTEMPTS = 8
 PENDING, SENDING, SENT, FAILED, DROPPED = "pending", "sending", "sent", "failed", "dropped"
@@ -74,9 +90,13 @@ def put_leased(
     not in the answer; its row is sent, or claimed in turn, as it stands."""
     if not entries:
         return {}
-    statement = _PUT_LEASED[session.get_bind().dialect.name]
     leased = {"status": SENDING, "now": now, "lease": now + lease}
-    rows = session.execute(statement, [values | leased for values in entries])
+    if session.get_bind().dialect.name == "postgresql":
+        columns = {name: [values[name] for values in entries] for name in _ARRAYS}
+        columns["payload"] = [json.dumps(payload) for payload in columns["payload"]]
+        rows = session.execute(_PUT_LEASED_ARRAYS, columns | leased)
+    else:
+        rows = session.execute(_PUT_LEASED, [values | leased for values in entries])
     return {key: row_id for row_id, key in rows}
 
 
@@ -89,10 +109,35 @@ _PUT = {
     .on_conflict_do_nothing(index_elements=["key"])
     for name, dialect_insert in (("postgresql", pg_insert), ("sqlite", sqlite_insert))
 }
-_PUT_LEASED = {
-    name: statement.values(lease_until=bindparam("lease")).returning(_OUTBOX.c.id, _OUTBOX.c.key)
-    for name, statement in _PUT.items()
-}
+_PUT_LEASED = (
+    _PUT["sqlite"].values(lease_until=bindparam("lease")).returning(_OUTBOX.c.id, _OUTBOX.c.key)
+)
+# On PostgreSQL the rows go as one array a column: the same statement text each pass, which
+# psycopg parses once. (A VALUES list of a hundred rows is a new, long text each time, and
+# psycopg parses it anew: 2.5 ms of a pass's 60.)
+_ARRAYS = {"key": String, "kind": String, "user_id": Integer, "thread_id": Integer, "payload": Text}
+_UNNESTED = (
+    func.unnest(*(bindparam(name, type_=ARRAY(kind)) for name, kind in _ARRAYS.items()))
+    .table_valued(*_ARRAYS)
+    .render_derived(name="entry")
+)
+_PUT_LEASED_ARRAYS = (
+    pg_insert(_OUTBOX)
+    .from_select(
+        [*_ARRAYS, "status", "attempts", "next_attempt_at", "created_at", "lease_until"],
+        select(
+            *(_UNNESTED.c[name] for name in _ARRAYS if name != "payload"),
+            sql_cast(_UNNESTED.c.payload, JSON),
+            bindparam("status", type_=String),
+            literal(0),
+            bindparam("now", type_=UTCDateTime),
+            bindparam("now", type_=UTCDateTime),
+            bindparam("lease", type_=UTCDateTime),
+        ),
+    )
+    .on_conflict_do_nothing(index_elements=["key"])
+    .returning(_OUTBOX.c.id, _OUTBOX.c.key)
+)
 _MARK_SENT = (
     update(_OUTBOX)
     .where(_OUTBOX.c.id == bindparam("row_id"))
