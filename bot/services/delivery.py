@@ -1,9 +1,9 @@
 """Delivery: the outbox's due DMs → cards from the threads as they are now → chat.
 
 The second half of a reminder pass (`remind.py` plans what is due; this sends it).
-The reminders a pass plans come to it already leased and ready (`prepare_planned`):
-their threads and users were read a moment before. Then each round claims a batch
-of the other DM rows (digests, retries, a crashed pass's reminders once their lease
+The reminders a pass plans come to it already leased and ready (`prepare_planned`),
+a round at a time: their threads and users were read a moment before. Then each round
+claims a batch of the other DM rows (digests, retries, a crashed pass's reminders once their lease
 ends) and, in the same unit of work, prepares the whole batch: its users, threads
 and chat identities are read in a query each, and a DM that no longer applies (its
 thread was answered meanwhile) is dropped. Each DM is then sent outside any
@@ -102,19 +102,16 @@ class Planned:
     user: User
 
 
-def deliver(
-    store_: Store, setup: Reminding, now: datetime, planned: Sequence[Ready] = ()
-) -> list[Delivery]:
-    """Send every DM that is due, each once (first the `planned` ones, made ready by
-    `prepare_planned`); a failure is retried on a later pass."""
-    delivered = _send_all(store_, planned, now)
+def deliver(store_: Store, setup: Reminding, now: datetime) -> list[Delivery]:
+    """Send every DM that is due, each once; a failure is retried on a later pass."""
+    delivered: list[Delivery] = []
     while True:
         with store_.unit() as session:
             rows = outbox.claim(session, "dm", now, LEASE)
             ready = _prepare(session, rows, setup, now) if rows else []
         if not rows:
             return delivered
-        delivered += _send_all(store_, ready, now)
+        delivered += send_ready(store_, ready, now)
 
 
 def prepare_planned(
@@ -136,7 +133,8 @@ def prepare_planned(
     return ready
 
 
-def _send_all(store_: Store, ready: Sequence[Ready], now: datetime) -> list[Delivery]:
+def send_ready(store_: Store, ready: Sequence[Ready], now: datetime) -> list[Delivery]:
+    """Send DMs whose rows this pass holds, each marked sent as soon as it went out."""
     if not ready:
         return []
     with store_.autocommit() as connection:

@@ -15,7 +15,7 @@ pass costs what is due, not how many threads there are.
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
@@ -30,7 +30,16 @@ from bot.core.ports import ChatChannel
 from bot.core.risks import looks_like_phishing
 from bot.core.thread import State, ThreadView
 from bot.core.triage import Importance
-from bot.services.delivery import LEASE, Delivery, Planned, Ready, deliver, prepare_planned, route
+from bot.services.delivery import (
+    LEASE,
+    Delivery,
+    Planned,
+    Ready,
+    deliver,
+    prepare_planned,
+    route,
+    send_ready,
+)
 from bot.services.turn import Acting
 from bot.store import outbox
 from bot.store import threads as store
@@ -39,7 +48,7 @@ from bot.store.models import Thread, User
 
 log = logging.getLogger(__name__)
 
-BATCH = 500
+BATCH = 200  # due threads a round: as many DMs as delivery claims at once, sent in its lease
 DIGEST_IMPORTANCE = (Importance.NORMAL.value, Importance.LOW.value)
 DIGEST_GRACE = timedelta(hours=3)
 
@@ -56,17 +65,20 @@ class Reminding:
 
 
 def remind(store_: Store, setup: Reminding, now: datetime) -> list[Delivery]:
-    """One reminder pass: plan what is due, then deliver every pending DM."""
-    return deliver(store_, setup, now, plan(store_, setup, now))
+    """One reminder pass: plan what is due round by round, sending each round's reminders
+    before the next round, then deliver every other pending DM (digests, retries)."""
+    sent = [one for ready in plan(store_, setup, now) for one in send_ready(store_, ready, now)]
+    return sent + deliver(store_, setup, now)
 
 
-def plan(store_: Store, setup: Reminding, now: datetime) -> list[Ready]:
+def plan(store_: Store, setup: Reminding, now: datetime) -> Iterator[list[Ready]]:
     """Move every due thread along the policy and put the DMs it deserves in the outbox.
-    The reminders come back ready to send, leased to this pass; digests, and any DM
-    planned before, wait in the outbox for `deliver` to claim them."""
-    ready: list[Ready] = []
-    rounds = 10_000  # each round moves every due thread's next check past now
-    for round_ in range(rounds):
+
+    Each round's reminders come out ready to send once the round is committed, leased to
+    this pass: the caller sends them before the next round is planned, so that they go
+    out well within their lease, from threads read moments before (as a claimed batch
+    does). Digests, and any DM planned before, wait in the outbox for `deliver`."""
+    for _ in range(10_000):  # each round moves every due thread's next check past now
         with store_.unit() as session:
             due = store.due_threads(session, now, BATCH)
             owners = {user.id: user for user in _users(session, {t.user_id for t in due})}
@@ -75,14 +87,15 @@ def plan(store_: Store, setup: Reminding, now: datetime) -> list[Ready]:
             leased = outbox.put_leased(session, dms, now, LEASE)
             store.save_columns(session, [step.columns for step in steps])
             planned = [_planned(step, leased) for step in steps if step.dm is not None]
-            ready += prepare_planned(session, [p for p in planned if p is not None], setup, now)
-            last = len(due) < BATCH or round_ == rounds - 1
-            if last:  # in the same unit of work: a transaction less each pass
-                for user in _digest_due(session, now):
-                    _plan_digest(session, user, setup, now)
-        if last:
+            ready = prepare_planned(session, [p for p in planned if p is not None], setup, now)
+        yield ready
+        if len(due) < BATCH:
             break
-    return ready
+    # A unit of its own: the rounds' sessions hold their threads as read, before the
+    # columns written in one statement (a thread resumed from a snooze reads "snoozed").
+    with store_.unit() as session:
+        for user in _digest_due(session, now):
+            _plan_digest(session, user, setup, now)
 
 
 def _users(session: Session, ids: set[int]) -> list[User]:

@@ -30,6 +30,7 @@ from sqlalchemy import cast as sql_cast
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from bot.store.models import OutboxRow, UTCDateTime
@@ -204,16 +205,31 @@ class SentMarks:
         self._convert = [(name, convert[name]) for name in self._VARYING if name in convert]
         driver = connection.connection.driver_connection
         assert driver is not None  # a live connection, checked out for the pass
-        self._cursor = driver.cursor()
+        self._connection, self._driver, self._cursor = connection, driver, driver.cursor()
 
     def __call__(self, row_id: int, delivery_id: str | None) -> None:
         values = self._fixed | {"row_id": row_id, "delivery": delivery_id}
         for name, processor in self._convert:
             values[name] = processor(values[name])
-        if self._order is None:
-            self._cursor.execute(self._sql, values)
-        else:
-            self._cursor.execute(self._sql, [values[name] for name in self._order])
+        parameters = values if self._order is None else [values[name] for name in self._order]
+        try:
+            self._cursor.execute(self._sql, parameters)
+        except Exception as error:
+            raise self._translated(error, parameters) from None
+
+    def _translated(self, error: Exception, parameters: Any) -> Exception:
+        """The driver's error as SQLAlchemy raises it (the CLI and the worker tell "the
+        database is unavailable" by its class), the connection dropped if it is gone."""
+        dialect = self._connection.dialect
+        base = dialect.loaded_dbapi.Error
+        if not isinstance(error, base):
+            return error
+        gone = dialect.is_disconnect(error, self._driver, self._cursor)
+        if gone:
+            self._connection.invalidate(error)
+        return DBAPIError.instance(
+            self._sql, parameters, error, base, connection_invalidated=gone, dialect=dialect
+        )
 
 
 def retry_later(row: OutboxRow, now: datetime, error: str) -> None:

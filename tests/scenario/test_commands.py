@@ -99,6 +99,18 @@ def test_hold_in_english_writes_the_english_date(synced: World) -> None:
     assert "Friday, 4 December 2026" in body and body.startswith("Dear Sarah,")
 
 
+def test_a_thread_whose_snooze_ends_at_the_digest_is_in_that_digest(synced: World) -> None:
+    """Snoozed "tomorrow" (until its end), a thread is looked at again the morning after:
+    it is pending again in time for that morning's digest, and listed there."""
+    threads = synced.json("threads", DAVID)
+    quiet = next(t for t in threads if t["importance"] in ("normal", "low"))
+    assert "snoozed" == synced.chat(DAVID, f"snooze #{quiet['ref']} tomorrow")["action"]
+    synced.lines("tick", now="2026-12-01T08:00")  # Tuesday's digest, without it
+    lines = synced.lines("tick", now="2026-12-02T08:00")
+    digest = next(line for line in lines if line["user"] == DAVID and line["kind"] == "digest")
+    assert quiet["ref"] in [t["ref"] for t in digest["threads"]]
+
+
 def test_holding_thread_reminded_on_the_morning_and_after_the_promise(synced: World) -> None:
     """The promised day's morning brings a promise_due DM; the day after, a breach notice."""
     ref = synced.thread(DAVID, "vận chuyển")["ref"]

@@ -77,7 +77,8 @@ def test_reminders_planned_before_a_crash_go_out_once_their_lease_ends(
     sending them, the next pass sends only what waited unclaimed (the digests); the pass
     after the lease sends the reminders, each once."""
     with monkeypatch.context() as crashed:
-        crashed.setattr(remind, "deliver", lambda *args: [])  # dies right after planning
+        crashed.setattr(remind, "send_ready", lambda *args: [])  # dies right after planning
+        crashed.setattr(remind, "deliver", lambda *args: [])
         assert [] == world.lines("tick", now="2026-11-30T08:00")
     assert {"digest"} == {line["kind"] for line in world.lines("remind", now="2026-11-30T08:01")}
     late = world.lines("remind", now="2026-11-30T08:06")

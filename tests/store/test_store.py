@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
 
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import select
+from sqlalchemy import create_engine, select
+from sqlalchemy.exc import OperationalError
 
 from bot.core.mail import Address
 from bot.core.ports import Mailbox
@@ -154,6 +157,30 @@ def test_each_dm_is_marked_sent_in_a_commit_of_its_own(store: db.Store) -> None:
     with store.unit() as session:
         found = session.scalars(select(OutboxRow.key).where(OutboxRow.sent_at <= NOW)).all()
         assert ["k1", "k2"] == sorted(found)
+
+
+def test_a_mark_on_a_locked_database_fails_as_sqlalchemy_says_it(tmp_path: Path) -> None:
+    """Marks run on the driver's cursor; its error still comes as SQLAlchemy's, so the
+    CLI says "database unavailable" and the worker carries on, as for any statement."""
+    url = f"sqlite:///{tmp_path / 'locked.db'}"
+    store = db.Store(create_engine(url, connect_args={"timeout": 0.05}))
+    db.upgrade(store)
+    user_id = _user(store)
+    with store.unit() as session:
+        ids = outbox.put_leased(
+            session, [outbox.entry("k", "dm", user_id, None, {})], NOW, timedelta(minutes=5)
+        )
+    other = sqlite3.connect(tmp_path / "locked.db", isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")  # another writer holds the lock
+    try:
+        with store.autocommit() as connection:
+            mark = outbox.SentMarks(connection, NOW)
+            with pytest.raises(OperationalError, match="locked"):
+                mark(ids["k"], None)
+    finally:
+        other.rollback()
+        other.close()
+        store.engine.dispose()
 
 
 def test_a_mailbox_is_leased_to_one_worker(store: db.Store) -> None:
