@@ -251,7 +251,7 @@ def _tick(args: argparse.Namespace, settings: Any) -> int:
     for report in reports:
         if report.error:
             print(f"replyminder: {report.email}: {report.error}", file=sys.stderr)
-    _show_deliveries(app, app.remind(now), args.json)
+    _show_deliveries(app, app.remind(max(now, app.clock.now())), args.json)  # see worker.tick
     return 0
 
 

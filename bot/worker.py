@@ -23,13 +23,16 @@ TICK_SECONDS = 60.0
 
 
 def tick(app: composition.App, now: datetime) -> None:
-    """One round of the service: due mailboxes, then due reminders."""
+    """One round of the service: due mailboxes, then due reminders as of the end of the
+    sync. A first sync can take minutes; reminders planned at the tick's start time would
+    be leased (5 minutes) from then, and another worker could take them as abandoned
+    while this one sends them."""
     for report in app.sync(now, due_only=True):
         if report.error:
             log.warning("sync %s failed: %s", report.email, report.error)
         elif report.new:
             log.info("sync %s: %d new", report.email, report.new)
-    for delivery in app.remind(now):
+    for delivery in app.remind(max(now, app.clock.now())):
         log.info("sent %s to %s via %s", delivery.kind, delivery.user, delivery.channel)
 
 

@@ -5,11 +5,17 @@ from __future__ import annotations
 import mailbox
 import os
 from datetime import datetime, timedelta
+from typing import Any
+
+import pytest
+from sqlalchemy import select
 
 from bot import app as composition
 from bot import demo_world, worker
 from bot.core.clock import FixedClock
+from bot.services.ingest import Report
 from bot.settings import load
+from bot.store.models import OutboxRow
 from tests.scenario.conftest import LAN, World
 
 NOW = datetime.fromisoformat("2026-11-30T08:00:00+07:00")
@@ -31,3 +37,24 @@ def test_mail_is_checked_every_poll_minutes_and_reminders_every_tick(world: Worl
     assert "Gấp: hợp đồng" not in subjects()
     worker.tick(app, NOW + timedelta(minutes=5))
     assert "Gấp: hợp đồng" in subjects()
+
+
+def test_a_ticks_reminders_are_planned_as_of_the_end_of_its_sync(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A sync that takes six minutes: the reminders after it are planned, leased and
+    stamped as of its end, not of the tick's start (their lease would have run out)."""
+    clock = FixedClock(NOW)
+    app = composition.build(load(os.environ, None), clock)
+    sync = app.sync
+
+    def slow_sync(*args: Any, **kwargs: Any) -> list[Report]:
+        reports = sync(*args, **kwargs)
+        clock.at += timedelta(minutes=6)
+        return reports
+
+    monkeypatch.setattr(app, "sync", slow_sync)
+    worker.tick(app, NOW)
+    with app.store.unit() as session:
+        stamps = set(session.scalars(select(OutboxRow.sent_at).where(OutboxRow.kind == "dm")))
+    assert {NOW + timedelta(minutes=6)} == stamps
