@@ -93,7 +93,7 @@ def _threads_of(row: OutboxRow) -> list[int]:
 class Planned:
     """A reminder DM the pass has just put in the outbox, leased to it, with what its card
     needs at hand: claiming the row and reading the thread and its user again, a few
-    milliseconds after the plan read them, would double the cost of a pass."""
+    milliseconds after the plan read them, cost a third of a pass."""
 
     row_id: int
     kind: CardKind
