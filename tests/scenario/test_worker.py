@@ -13,6 +13,7 @@ from sqlalchemy import select
 from bot import app as composition
 from bot import demo_world, worker
 from bot.core.clock import FixedClock
+from bot.services import remind
 from bot.services.ingest import Report
 from bot.settings import load
 from bot.store.models import OutboxRow
@@ -58,3 +59,24 @@ def test_a_ticks_reminders_are_planned_as_of_the_end_of_its_sync(
     with app.store.unit() as session:
         stamps = set(session.scalars(select(OutboxRow.sent_at).where(OutboxRow.kind == "dm")))
     assert {NOW + timedelta(minutes=6)} == stamps
+
+
+def test_two_workers_reminding_at_once_send_each_reminder_once(world: World) -> None:
+    """Worker A has planned a round (its reminders leased to it, not sent yet) when worker
+    B runs a whole pass: B sends what waits unclaimed (the digests), A then its own
+    reminders; nothing is sent twice, nothing is lost."""
+    world.ok("sync")
+    a, b = (composition.build(load(os.environ, None), FixedClock(NOW)) for _ in range(2))
+    rounds = remind.plan(a.store, a.reminding, NOW)
+    planned = next(rounds)
+    by_b = b.remind(NOW)
+    by_a = remind.send_ready(a.store, planned, NOW)
+    by_a += [one for ready in rounds for one in remind.send_ready(a.store, ready, NOW)]
+    by_a += remind.deliver(a.store, a.reminding, NOW)
+    sent = [(d.user, d.kind, d.thread_ids) for d in [*by_a, *by_b]]
+    assert planned and len(sent) == len(set(sent))
+    assert {"digest"} == {d.kind for d in by_b}
+    assert {d.delivery.thread_ids for d in planned} == {
+        d.thread_ids for d in by_a if d.kind != "digest"
+    }
+    assert [] == world.lines("remind")  # and nothing is left over for a later pass
