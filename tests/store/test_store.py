@@ -117,9 +117,10 @@ def test_rows_put_leased_are_the_callers_until_the_lease_ends(store: db.Store) -
         rows = {row.key: row for row in session.scalars(select(OutboxRow))}
         assert ["remind:2:first"] == list(leased)
         assert leased["remind:2:first"] == rows["remind:2:first"].id
-        assert ("sending", NOW + lease) == (
+        assert ("sending", NOW + lease, {"a": 2}) == (
             rows["remind:2:first"].status,
             rows["remind:2:first"].lease_until,
+            rows["remind:2:first"].payload,
         )
         assert ("pending", {"a": 1}) == (
             rows["remind:1:first"].status,
