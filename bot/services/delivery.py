@@ -41,7 +41,6 @@ if TYPE_CHECKING:
 log = logging.getLogger("bot.services.remind")
 
 LEASE = timedelta(minutes=5)
-_REMINDED = (State.PENDING, State.HOLDING, State.SNOOZED)
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,17 +116,13 @@ def deliver(store_: Store, setup: Reminding, now: datetime) -> list[Delivery]:
 def prepare_planned(
     session: Session, planned: Sequence[Planned], setup: Reminding, now: datetime
 ) -> list[Ready]:
-    """The DMs just planned, ready to send; one that no longer applies is dropped."""
+    """The DMs just planned, ready to send (the policy sends only for open threads, so
+    each still applies)."""
     addresses = users.chat_addresses_of(session, {p.user.id for p in planned}) if planned else {}
     ready = []
     for p in planned:
         cal = setup.calendar(p.user.timezone, p.user.work_hours)
         card = _reminder(p.thread, p.view, p.kind, p.user, cal, setup, now)
-        if card is None:
-            row = session.get(OutboxRow, p.row_id)
-            assert row is not None
-            outbox.dropped(row, "no longer applies")
-            continue
         known = addresses.get(p.user.id, {})
         ready.append(_addressed(p.row_id, p.user, known, card, (p.thread.id,), setup))
     return ready
@@ -211,7 +206,10 @@ def _card(
     thread = batch.threads.get(row.thread_id) if row.thread_id is not None else None
     if thread is None:
         return None, ()
-    return _reminder(thread, store.view(thread), kind, user, cal, setup, now), (thread.id,)
+    view = store.view(thread)
+    if not view.is_open:
+        return None, ()  # answered or done meanwhile
+    return _reminder(thread, view, kind, user, cal, setup, now), (thread.id,)
 
 
 def _reminder(
@@ -222,10 +220,8 @@ def _reminder(
     cal: WorkCalendar,
     setup: Reminding,
     now: datetime,
-) -> Card | None:
-    """A reminder's card, or None once its thread is no longer waiting for the user."""
-    if view.state not in _REMINDED:
-        return None
+) -> Card:
+    """A reminder's card, with the holding reply it proposes."""
     card = reminder_card(view, kind, cal, now, user.locale, setup.policy.sla_hours)
     return _with_preview(card, thread, user, cal, setup, now)
 

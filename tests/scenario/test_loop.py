@@ -89,6 +89,21 @@ def test_reminders_planned_before_a_crash_go_out_once_their_lease_ends(
     assert [] == world.lines("remind", now="2026-11-30T08:07")
 
 
+def test_a_reminder_left_by_a_crash_is_dropped_once_its_thread_is_done(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The reminder a dead pass left leased is claimed after its lease and rendered from
+    the thread as it is then: done meanwhile, it is dropped, not sent."""
+    with monkeypatch.context() as crashed:
+        crashed.setattr(remind, "send_ready", lambda *args: [])  # dies right after planning
+        crashed.setattr(remind, "deliver", lambda *args: [])
+        world.ok("tick", now="2026-11-30T08:00")
+    po = world.thread(LAN, "PO-2311")
+    assert "done" == world.json("chat", LAN, f"done #{po['ref']}", now="2026-11-30T08:03")["action"]
+    late = world.lines("remind", now="2026-11-30T08:06")
+    assert late and all(line["thread"]["id"] != po["id"] for line in late if line["thread"])
+
+
 def test_no_dm_outside_working_hours(world: World) -> None:
     """At night mail is read, but nothing is sent until the morning."""
     assert [] == world.lines("tick", now="2026-11-30T21:00")
