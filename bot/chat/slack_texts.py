@@ -13,15 +13,15 @@ T: dict[str, Text] = {
     "snooze": {"en": "Snooze…", "vi": "Hoãn…"},
     "snooze_custom": {"en": "Another time…", "vi": "Lúc khác…"},
     "forward": {"en": "Forward…", "vi": "Chuyển tiếp…"},
-    "confirm": {"en": "Yes, go ahead", "vi": "Đồng ý, làm tiếp"},
+    "confirm": {"en": "Yes, go ahead", "vi": "Đồng ý, tiếp tục"},
     "cancel": {"en": "Cancel", "vi": "Hủy"},
     "snooze_title": {"en": "Snooze #{ref}", "vi": "Hoãn #{ref}"},
     "snooze_when": {"en": "Until when?", "vi": "Hoãn đến khi nào?"},
     "snooze_hint": {"en": "e.g. 2h, tomorrow 9am, monday",
                     "vi": "vd. 2 tiếng nữa, 9h sáng mai, thứ hai"},
     "snooze_submit": {"en": "Snooze", "vi": "Hoãn"},
-    "hold_title": {"en": "Holding reply #{ref}", "vi": "Thư hẹn #{ref}"},
-    "hold_day": {"en": "Promise a full answer by", "vi": "Hứa trả lời đầy đủ trước"},
+    "hold_title": {"en": "Holding reply #{ref}", "vi": "Thư hẹn trả lời #{ref}"},
+    "hold_day": {"en": "Promise a full answer by", "vi": "Hẹn trả lời đầy đủ chậm nhất vào"},
     "hold_text": {"en": "Text of the reply to {to}", "vi": "Nội dung thư gửi {to}"},
     "hold_hint": {"en": "Changing the date rewrites the text from the template.",
                   "vi": "Đổi ngày thì nội dung được viết lại theo mẫu."},
@@ -37,7 +37,7 @@ T: dict[str, Text] = {
     "forward_no_email": {"en": "Slack has no email address for that person; type it instead.",
                          "vi": "Slack không có địa chỉ email của người này; hãy nhập địa chỉ."},
     "close": {"en": "Close", "vi": "Đóng"},
-    "working_hold": {"en": "⏳ Sending the holding reply…", "vi": "⏳ Đang gửi thư hẹn…"},
+    "working_hold": {"en": "⏳ Sending the holding reply…", "vi": "⏳ Đang gửi thư hẹn trả lời…"},
     "working_forward": {"en": "⏳ Forwarding…", "vi": "⏳ Đang chuyển tiếp…"},
     "stranger": {"en": "I don't know a Replyminder mailbox for you{email}. "
                        "Ask your administrator to add it (replyminder user add).",
@@ -53,7 +53,7 @@ T: dict[str, Text] = {
     "home_digest_off": {"en": "☀️ Morning digest: off — turn on",
                         "vi": "☀️ Bản tin buổi sáng: tắt — bật lên"},
     "home_more": {"en": "…and {count} more: type list in the Messages tab.",
-                  "vi": "…và {count} email nữa: gõ danh sách ở tab Tin nhắn."},
+                  "vi": "…và {count} email nữa: gõ “danh sách” ở tab Messages."},
 }  # fmt: skip
 
 LANGUAGES = {"vi": "Tiếng Việt", "en": "English"}

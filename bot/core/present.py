@@ -24,8 +24,8 @@ NUDGE_FIRST_SHARE = 0.25  # with less than this share of the SLA left, the nudge
 
 # The snooze menu of every chat platform: (label, WHEN as `snooze #ref WHEN` reads it).
 SNOOZE_CHOICES: tuple[tuple[Text, str], ...] = (
-    ({"en": "1 hour", "vi": "1 giờ"}, "1h"),
-    ({"en": "3 hours", "vi": "3 giờ"}, "3h"),
+    ({"en": "1 hour", "vi": "1 tiếng"}, "1h"),
+    ({"en": "3 hours", "vi": "3 tiếng"}, "3h"),
     ({"en": "Tomorrow morning", "vi": "Sáng mai"}, "tomorrow morning"),
 )
 
@@ -35,19 +35,19 @@ T: dict[str, Text] = {
     "breach": {"en": "⏰ Overdue: {sender} is still waiting for your reply",
                "vi": "⏰ Quá hạn: {sender} vẫn đang chờ bạn trả lời"},
     "promise_breach": {"en": "⏰ You promised {sender} an answer by {day}, and it is still open",
-                       "vi": "⏰ Bạn đã hẹn trả lời {sender} trước {day} nhưng vẫn chưa trả lời"},
+                       "vi": "⏰ Bạn đã hẹn trả lời {sender} chậm nhất vào {day} nhưng vẫn chưa trả lời"},
     "promise_due": {"en": "📅 Today is the day you promised {sender} a full answer",
                     "vi": "📅 Hôm nay là hạn bạn đã hẹn trả lời đầy đủ cho {sender}"},
     "phishing": {"en": "🚩 This looks like phishing from {sender}: do not reply or click; report it",
-                 "vi": "🚩 Email này có dấu hiệu lừa đảo từ {sender}: đừng trả lời hay bấm liên kết; hãy báo cáo"},
+                 "vi": "🚩 Email từ {sender} có dấu hiệu lừa đảo: đừng trả lời hay bấm vào liên kết; hãy báo cáo"},
     "due": {"en": "due {moment} · {left} left", "vi": "hạn {moment} · còn {left}"},
     "overdue": {"en": "was due {moment} · overdue by {left}", "vi": "hạn {moment} · đã quá {left}"},
-    "promised": {"en": "you promised an answer by {day}", "vi": "bạn đã hẹn trả lời trước {day}"},
+    "promised": {"en": "you promised an answer by {day}", "vi": "bạn đã hẹn trả lời chậm nhất vào {day}"},
     "snoozed": {"en": "snoozed until {moment} · due {due}", "vi": "đã hoãn đến {moment} · hạn {due}"},
     "nudge": {"en": "Can't answer yet? Tell {name} you will answer by {day}",
-              "vi": "Chưa trả lời được? Báo {name} rằng bạn sẽ trả lời trước {day}"},
-    "suggest": {"en": "Forward to {name}? {reason}", "vi": "Chuyển cho {name}? {reason}"},
-    "snooze_1h": {"en": "Snooze 1 h", "vi": "Hoãn 1 giờ"},
+              "vi": "Chưa trả lời được? Báo {name} rằng bạn sẽ trả lời chậm nhất vào {day}"},
+    "suggest": {"en": "Forward to {name}? ({reason})", "vi": "Chuyển cho {name}? ({reason})"},
+    "snooze_1h": {"en": "Snooze 1 hour", "vi": "Hoãn 1 tiếng"},
     "hold": {"en": "Holding reply: {day}", "vi": "Hẹn trả lời: {day}"},
     "forward": {"en": "Forward to {name}", "vi": "Chuyển cho {name}"},
     "done": {"en": "Done", "vi": "Xong"},
@@ -56,12 +56,13 @@ T: dict[str, Text] = {
                "vi": "☀️ Chào buổi sáng: {count} email đang chờ bạn trả lời"},
     "digest_one": {"en": "☀️ Good morning: 1 email awaits your reply",
                    "vi": "☀️ Chào buổi sáng: 1 email đang chờ bạn trả lời"},
-    "digest_clear": {"en": "☀️ Good morning: nothing awaits your reply today",
-                     "vi": "☀️ Chào buổi sáng: hôm nay không có email nào chờ bạn trả lời"},
-    "digest_risky": {"en": "🚩 Also in your mailbox, be careful with:",
-                     "vi": "🚩 Trong hộp thư còn có, hãy cẩn thận với:"},
-    "digest_footer": {"en": "Answer with: snooze, hold, forward or done #ref · list · help",
-                      "vi": "Trả lời bằng: hoãn, hẹn, chuyển tiếp hoặc xong #ref · danh sách · giúp"},
+    # only risky mail to warn of (urgent and high emails have their own reminders)
+    "digest_risky_only": {"en": "☀️ Good morning: be careful with these emails in your mailbox",
+                          "vi": "☀️ Chào buổi sáng: hãy cẩn thận với các email sau trong hộp thư"},
+    "digest_risky": {"en": "🚩 Also be careful with these emails in your mailbox:",
+                     "vi": "🚩 Ngoài ra, hãy cẩn thận với các email sau trong hộp thư:"},
+    "digest_footer": {"en": "Commands: snooze, hold, forward or done #ref · list · help",
+                      "vi": "Lệnh: hoãn, hẹn, chuyển tiếp hoặc xong #ref · danh sách · giúp"},
 }  # fmt: skip
 
 _KINDS = {
@@ -203,13 +204,14 @@ def digest_card(
             f"  🚩 #{t.ref} {t.sender.display} — {t.subject}: " + describe_risk(t.risks[0], locale)
             for t in risky
         ]
-        body = "\n".join([render(T["digest_risky"], locale), *warned])
+        header = [render(T["digest_risky"], locale)] if waiting else []  # else it is the title
+        body = "\n".join([*header, *warned])
     return Card(
         kind=CardKind.DIGEST,
         locale=locale,
         title=render(T["digest_one" if len(waiting) == 1 else "digest"], locale, count=len(waiting))
         if waiting
-        else render(T["digest_clear"], locale),
+        else render(T["digest_risky_only"], locale),
         lines=lines,
         body=body,
         nudge=render(T["digest_footer"], locale),

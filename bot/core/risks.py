@@ -245,7 +245,7 @@ DETECTORS: Final = (
         "changed": {"en": "It says the bank account to pay has changed (“{found}”): "
                           "confirm by phone with someone you know before paying anything.",
                     "vi": "Thư báo đổi tài khoản nhận tiền (“{found}”): hãy gọi điện xác nhận "
-                          "với người bạn quen trước khi thanh toán."},
+                          "với người mà bạn quen biết trước khi thanh toán."},
         "payment": {"en": "It asks for a payment or for bank or card details (“{found}”): "
                           "check with the sender by phone before you act.",
                     "vi": "Thư yêu cầu thanh toán hoặc thông tin ngân hàng, thẻ (“{found}”): "
@@ -275,11 +275,11 @@ DETECTORS: Final = (
     Detector(RiskKind.UNKNOWN_SENDER_ATTACHMENT, _unknown_sender_attachment, {
         "": {"en": "Attachment “{name}” from a sender you have never written to: "
                    "do not open it unless you expected it.",
-             "vi": "Tệp đính kèm “{name}” từ người gửi bạn chưa từng liên lạc: "
+             "vi": "Tệp đính kèm “{name}” từ người gửi mà bạn chưa từng liên lạc: "
                    "đừng mở nếu bạn không chờ tệp này."},
         "many": {"en": "{count} attachments (“{name}”…) from a sender you have never written to: "
                        "do not open them unless you expected them.",
-                 "vi": "{count} tệp đính kèm (“{name}”…) từ người gửi bạn chưa từng liên lạc: "
+                 "vi": "{count} tệp đính kèm (“{name}”…) từ người gửi mà bạn chưa từng liên lạc: "
                        "đừng mở nếu bạn không chờ các tệp này."}}, weight=1),
 )  # fmt: skip
 

@@ -79,11 +79,11 @@ class Suggestion:
 REASONS: dict[str, Text] = {
     "sender_history": {
         "en": "you forwarded {count} emails from {sender} to them before",
-        "vi": "bạn đã chuyển {count} email của {sender} cho họ trước đây",
+        "vi": "bạn đã chuyển {count} email của {sender} cho người này trước đây",
     },
     "sender_history_one": {
         "en": "you forwarded an email from {sender} to them before",
-        "vi": "bạn đã chuyển một email của {sender} cho họ trước đây",
+        "vi": "bạn đã chuyển một email của {sender} cho người này trước đây",
     },
     "keyword": {
         "en": "the email mentions “{keyword}”, which {team} handles",
@@ -91,11 +91,11 @@ REASONS: dict[str, Text] = {
     },
     "domain": {
         "en": "{team} handles mail from {domain}",
-        "vi": "{team} phụ trách thư từ {domain}",
+        "vi": "{team} phụ trách email đến từ {domain}",
     },
     "subject_history": {
         "en": "you forwarded “{subject}” to them before",
-        "vi": "bạn đã chuyển “{subject}” cho họ trước đây",
+        "vi": "bạn đã chuyển “{subject}” cho người này trước đây",
     },
 }
 

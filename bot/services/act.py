@@ -13,7 +13,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 from bot.core import commands, dates
-from bot.core.answers import ANSWERS
+from bot.core.answers import ANSWERS, EXAMPLES
 from bot.core.cards import Card, CardKind
 from bot.core.commands import Verb
 from bot.core.i18n import render
@@ -71,7 +71,7 @@ def _snooze(turn: Turn) -> Answer:
     if isinstance(thread, Answer):
         return thread
     text, confirmed = split_confirm(turn.command.arg)
-    examples = "2h, tomorrow 9am, thứ hai, 2 tiếng nữa"
+    examples = render(EXAMPLES["when"], turn.locale)
     if not text:
         return turn.say("missing_when", "error", thread, examples=examples)
     when = dates.parse_when(text, turn.locale, turn.now, turn.cal)

@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.core import dates
-from bot.core.answers import ANSWERS
+from bot.core.answers import ANSWERS, EXAMPLES
 from bot.core.commands import Command, Verb
 from bot.core.domains import within
 from bot.core.i18n import Text, render
@@ -75,7 +75,7 @@ def _promised_day(turn: Turn, thread: Thread, text: str) -> date | Answer:
         return proposed_promise(turn.cal, turn.now)
     day = dates.parse_date(text, turn.locale, turn.now, turn.cal)
     if day is None:
-        examples = "friday, 4/12, thứ sáu, ngày mai"
+        examples = render(EXAMPLES["day"], turn.locale)
         return turn.say("unreadable", "error", thread, text=text, examples=examples)
     if turn.cal.day_end(day) <= turn.now:
         return turn.say("past", "error", thread, moment=dates.format_date(day, turn.locale))
@@ -150,7 +150,8 @@ def prepare_forward(turn: Turn) -> Answer | Send:
         return thread
     text, confirmed = split_confirm(turn.command.arg)
     if not text:
-        return turn.say("missing_to", "error", thread, examples="forward #3 lan@company.vn")
+        examples = render(EXAMPLES["to"], turn.locale)
+        return turn.say("missing_to", "error", thread, examples=examples)
     who, _, note = text.partition(" ")
     to = _recipient_named(turn, who)
     if to is None:
@@ -177,11 +178,7 @@ def _recipient_named(turn: Turn, who: str) -> Address | None:
 
 def _aliases(turn: Turn) -> str:
     names = ", ".join(route.alias for route in turn.setup.routes)
-    return (
-        render({"en": " or one of: {n}", "vi": " hoặc một trong: {n}"}, turn.locale, n=names)
-        if names
-        else ""
-    )
+    return render(ANSWERS["aliases"], turn.locale, names=names) if names else ""
 
 
 def _internal(turn: Turn, to: Address) -> bool:

@@ -16,6 +16,7 @@ from bot.core.cards import CardKind
 from bot.core.mail import Address
 from bot.core.present import digest_card
 from bot.core.reminders import Policy, decide, next_check, next_digest
+from bot.core.risks import Risk, RiskKind
 from bot.core.thread import State, ThreadView
 from bot.core.triage import Importance
 
@@ -191,3 +192,17 @@ def test_the_digest_title_counts_in_natural_english() -> None:
         "☀️ Good morning: 2 emails await your reply",
         "☀️ Chào buổi sáng: 2 email đang chờ bạn trả lời",
     ] == titles
+
+
+def test_a_digest_of_risky_mail_only_does_not_say_nothing_awaits_a_reply() -> None:
+    """Urgent and high emails have their own reminders: a digest with no normal or low one
+    to list only warns, and the warnings are not "also" anything."""
+    risky = thread(risks=(Risk(RiskKind.CREDENTIAL_REQUEST, (("found", "enter your password"),)),))
+    alone = [digest_card([], [risky], CAL, MONDAY_10, locale) for locale in ("en", "vi")]
+    assert [
+        "☀️ Good morning: be careful with these emails in your mailbox",
+        "☀️ Chào buổi sáng: hãy cẩn thận với các email sau trong hộp thư",
+    ] == [card.title for card in alone]
+    assert alone[0].body.startswith("  🚩 #1 Phạm Minh — Báo giá: It asks for a password")
+    both = digest_card([thread()], [risky], CAL, MONDAY_10, "vi")
+    assert "🚩 Ngoài ra, hãy cẩn thận với các email sau trong hộp thư:" == both.body.splitlines()[0]

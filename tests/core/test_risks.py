@@ -366,7 +366,7 @@ def test_passed_authentication() -> None:
             Risk(RiskKind.UNKNOWN_SENDER_ATTACHMENT, (("name", "invoice.pdf.exe"),)),
             "Attachment “invoice.pdf.exe” from a sender you have never written to: "
             "do not open it unless you expected it.",
-            "Tệp đính kèm “invoice.pdf.exe” từ người gửi bạn chưa từng liên lạc: "
+            "Tệp đính kèm “invoice.pdf.exe” từ người gửi mà bạn chưa từng liên lạc: "
             "đừng mở nếu bạn không chờ tệp này.",
         ),
         (

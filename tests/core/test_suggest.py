@@ -63,5 +63,5 @@ def test_the_history_reason_reads_naturally_for_one_and_for_many() -> None:
     assert [
         "you forwarded an email from Phạm Hoa to them before",
         "you forwarded 3 emails from Phạm Hoa to them before",
-        "bạn đã chuyển một email của Phạm Hoa cho họ trước đây",
+        "bạn đã chuyển một email của Phạm Hoa cho người này trước đây",
     ] == [one[0].reason("en"), many[0].reason("en"), one[0].reason("vi")]

@@ -387,7 +387,7 @@ def test_explain_reads_as_one_phrase() -> None:
         (Reason("high_importance"), "marked high importance by the sender",
          "người gửi đánh dấu quan trọng"),
         (Reason("frequent", (("count", "5"),)), "from someone you write to often (5 emails)",
-         "từ người bạn thường trao đổi (5 thư)"),
+         "từ người mà bạn thường gửi thư (5 thư)"),
         (Reason("pref_unimportant"), "you marked this sender as not important",
          "bạn đã đánh dấu người gửi này là không quan trọng"),
         (Reason("list", (("list", "dev.acme.vn"),)), "sent to a mailing list (dev.acme.vn)",

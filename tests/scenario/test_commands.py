@@ -151,6 +151,31 @@ def test_hold_refuses_a_past_date_a_holiday_and_nonsense(synced: World) -> None:
     assert [] == synced.bot_sent(DAVID)
 
 
+def test_examples_after_a_mistake_are_in_the_users_language(synced: World) -> None:
+    """What the bot shows to try instead reads in the user's language, and it reads it."""
+    english = synced.thread(DAVID, "Quotation")["ref"]
+    vietnamese = synced.thread(LAN, "Hóa đơn")["ref"]
+    replies = [
+        synced.chat(DAVID, f"snooze #{english} blah")["reply"],
+        synced.chat(LAN, f"hoãn #{vietnamese} blah")["reply"],
+        synced.chat(DAVID, f"hold #{english} blah")["reply"],
+        synced.chat(LAN, f"hẹn #{vietnamese} blah")["reply"],
+        synced.chat(LAN, f"chuyển tiếp #{vietnamese}")["reply"],
+        synced.chat(LAN, f"chuyển tiếp #{vietnamese} nobody")["reply"],
+    ]
+    expected = [
+        "Try for example: 2h, tomorrow 9am, monday.",
+        "Bạn thử ví dụ: 2 tiếng nữa, 9h sáng mai, thứ hai.",
+        "Try for example: friday, 4/12, tomorrow.",
+        "Bạn thử ví dụ: thứ sáu, 4/12, ngày mai.",
+        "Chuyển cho ai? Ví dụ: chuyển tiếp #3 lan@company.vn.",
+        "Hãy dùng địa chỉ email hoặc một trong các tên sau: ketoan",
+    ]
+    assert expected == [
+        want if want in got else got for want, got in zip(expected, replies, strict=True)
+    ]
+
+
 def test_hold_refuses_to_answer_phishing(synced: World) -> None:
     """No holding reply to a suspected phishing mail."""
     ref = synced.thread(LAN, "bị khóa")["ref"]

@@ -30,10 +30,10 @@ def test_a_holding_reply_typed_in_vietnamese_shows_progress_then_the_result(serv
     assert 200 == served.event(payloads.dm(U_LAN, "hẹn #1 thứ sáu")).status_code
     served.settle()
     progress = served.fake.posted()[-1]
-    assert "⏳ Đang gửi thư hẹn…" == progress["text"]
+    assert "⏳ Đang gửi thư hẹn trả lời…" == progress["text"]
     update = served.fake.called("chat.update")[-1]
     assert (progress["channel"], progress["ts"]) == (update["channel"], update["ts"])
-    assert "✅ Đã gửi thư hẹn cho Phạm Minh" in update["text"]
+    assert "✅ Đã gửi thư hẹn trả lời cho Phạm Minh" in update["text"]
     assert "thứ Sáu, 04/12/2026" in served.sent(LAN)[0]
 
 

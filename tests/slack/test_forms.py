@@ -66,8 +66,8 @@ def test_the_edited_holding_reply_is_sent_and_the_dm_says_so(served: World) -> N
     sent = served.sent(LAN)
     assert 1 == len(sent) and "chị sẽ xác nhận PO-2311 trước thứ tư" in sent[0]
     progress, result = served.fake.called("chat.update")[-2:]
-    assert "⏳ Đang gửi thư hẹn…" in blocks_text(progress["blocks"])
-    assert "✅ Đã gửi thư hẹn cho Phạm Minh" in blocks_text(result["blocks"])
+    assert "⏳ Đang gửi thư hẹn trả lời…" in blocks_text(progress["blocks"])
+    assert "✅ Đã gửi thư hẹn trả lời cho Phạm Minh" in blocks_text(result["blocks"])
     assert "rm_hold" not in str(result["blocks"])  # a holding reply went: that button is gone
     assert "holding" == served.thread(LAN, "PO-2311").state
 

@@ -23,7 +23,7 @@ def test_a_new_user_lists_gets_reminded_and_closes_one_from_slack() -> None:
     assert 0 == done.returncode, done.stderr
     expected = [
         "› Trần Thị Lan writes “danh sách” → HTTP 200",
-        "*📋 Email đang chờ bạn (4), gấp nhất trước:*",
+        "*📋 Email đang chờ bạn (4), xếp theo mức độ gấp:*",
         "*📬 Phạm Minh đang chờ bạn trả lời*",
         "   buttons: rm_snooze, rm_hold, rm_forward, rm_cmd:3",
         "› clicks “Xong” on the first reminder → HTTP 200",

@@ -89,7 +89,7 @@ def test_the_snooze_form_offers_1h_3h_tomorrow_morning_or_a_typed_time() -> None
     """The choice set's values are what `snooze` understands; a text box takes any time."""
     snooze = forms(teams_cards.adaptive(reminder("vi")))["💤 Hoãn"]
     choices = [(c["title"], c["value"]) for c in snooze["body"][0]["choices"]]
-    expected = [("1 giờ", "1h"), ("3 giờ", "3h"), ("Sáng mai", "tomorrow morning")]
+    expected = [("1 tiếng", "1h"), ("3 tiếng", "3h"), ("Sáng mai", "tomorrow morning")]
     assert (expected, "Input.Text") == (choices, snooze["body"][1]["type"])
 
 
@@ -132,7 +132,7 @@ def test_a_long_digest_ends_with_how_many_more() -> None:
     lines = tuple(Line(i, "Khách", f"Đơn {i}", "còn 5 giờ") for i in range(1, 36))
     digest = Card(CardKind.DIGEST, "vi", "☀️ Chào buổi sáng", lines=lines)
     shown = texts(teams_cards.adaptive(digest)["body"])
-    expected = ["#30 Khách — Đơn 30 · còn 5 giờ", "+5 email nữa: gõ danh sách để xem hết"]
+    expected = ["#30 Khách — Đơn 30 · còn 5 giờ", "+5 email nữa: gõ “danh sách” để xem hết"]
     assert (32, expected) == (len(shown), shown[-2:])
 
 

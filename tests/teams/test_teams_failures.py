@@ -128,6 +128,6 @@ def test_a_recorded_execute_invoke_from_another_card_is_declined(world: World) -
     expected = {
         "statusCode": 200,
         "type": "application/vnd.microsoft.activity.message",
-        "value": "That button is not one of mine any more. Type list to see your emails.",
+        "value": "That button no longer works. Type list to see your emails.",
     }
     assert (200, expected, []) == (response.status_code, response.json(), world.connector.calls)

@@ -42,7 +42,7 @@ def test_installing_links_the_user_by_the_connectors_member_record(world: World)
     expected = (
         "👋 Chào Trần Thị Lan! Tôi là Replyminder. Tôi sẽ nhắc bạn tại đây những email đang "
         "chờ bạn trả lời, trước hạn 24 giờ làm việc. Bạn bấm nút trên thẻ nhắc hoặc gõ lệnh; "
-        "gõ giúp để xem các lệnh."
+        "gõ “giúp” để xem các lệnh."
     )
     assert ("reply", expected, "plain") == (welcome.kind, said(welcome), welcome.body["textFormat"])
     assert PREFIX in world.address(LAN.email).key
@@ -110,11 +110,11 @@ def test_a_typed_time_in_the_snooze_form_wins_over_the_choice(world: World) -> N
 def test_the_holding_reply_form_sends_the_reply_and_updates_the_card(world: World) -> None:
     """The date input → `hold #1 2026-12-01` → a reply in Lan's Sent folder, the card updated."""
     reminder = minh_card(world)
-    data = buttons(card(reminder))["Gửi thư hẹn"] | {"rm_day": "2026-12-01"}
+    data = buttons(card(reminder))["Gửi thư hẹn trả lời"] | {"rm_day": "2026-12-01"}
     world.click(LAN, data, reminder.answered)
     outcome = said(world.connector.of("update")[0]).splitlines()[1]
     expected = (
-        "✅ Đã gửi thư hẹn cho Phạm Minh <minh@vinaplast.vn>, hứa trả lời trước "
+        "✅ Đã gửi thư hẹn trả lời cho Phạm Minh <minh@vinaplast.vn>, hẹn trả lời chậm nhất vào "
         "thứ Ba, 01/12/2026. Tôi sẽ nhắc bạn sáng hôm đó."
     )
     assert (expected, "holding") == (outcome, state(world, thread_of(reminder)))
@@ -177,7 +177,7 @@ def test_an_execute_click_is_answered_with_the_updated_card(world: World) -> Non
 
 
 TYPED = [
-    (LAN, "danh sách", "📋 Email đang chờ bạn (4), gấp nhất trước:"),
+    (LAN, "danh sách", "📋 Email đang chờ bạn (4), xếp theo mức độ gấp:"),
     (DAVID, "list", "📋 Your open emails (3), most urgent first:"),
     (LAN, "hoãn #1 2 tiếng nữa",
      "💤 Đã hoãn #1 đến 10:00 T2 30/11. Hạn trả lời vẫn là 17:00 T4 02/12."),
