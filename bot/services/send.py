@@ -37,8 +37,15 @@ from bot.store.models import ForwardRecord, OutboxRow, Thread, User
 LEASE = timedelta(minutes=2)
 _EMAIL = re.compile(r"^[\w.+'-]+@[\w-]+(?:\.[\w-]+)+$")
 NOTE: Text = {"en": "\n\nNote: {note}", "vi": "\n\nGhi chú: {note}"}
-GREETING: Text = {"en": "Hi {name}", "vi": "Chào anh/chị {name}"}
-GREETING_TEAM: Text = {"en": "Hello {name}", "vi": "Kính gửi {name}"}
+# How an email opens: to the sender a holding reply answers, to a colleague or a team
+# (of the routing file) a forward goes to; without a name to call them by, no name.
+GREETINGS: dict[str, Text] = {
+    "holding": {"en": "Dear {name}", "vi": "Kính gửi anh/chị {name}"},
+    "holding_nameless": {"en": "Hello", "vi": "Kính gửi anh/chị"},
+    "forward": {"en": "Hi {name}", "vi": "Chào anh/chị {name}"},
+    "forward_nameless": {"en": "Hi", "vi": "Chào anh/chị"},
+    "team": {"en": "Hello {name}", "vi": "Kính gửi {name}"},
+}  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,7 +125,8 @@ def holding_body(setup: Acting, thread: Thread, user: User, day: date, to: Addre
     language = thread.language
     return fill(
         setup.template("holding", language),
-        name=short_name(to.name) or to.email,
+        greeting=greeting("holding", language, short_name(to.name)),
+        name=short_name(to.name) or to.email,  # (for templates of before $greeting)
         subject=thread.subject,
         date=dates.format_date(day, language),
         signature=user.name,
@@ -212,8 +220,16 @@ def _forward(turn: Turn, thread: Thread, to: Address, note: str) -> Answer | Sen
 def _greeting(turn: Turn, to: Address) -> str:
     """ "Chào anh/chị Lan" for a person, "Kính gửi Phòng Kế toán" for a team of the routing file."""
     if any(route.email == to.email for route in turn.setup.routes):
-        return render(GREETING_TEAM, turn.locale, name=to.name)
-    return render(GREETING, turn.locale, name=short_name(to.name) or to.email.split("@")[0])
+        return greeting("team", turn.locale, to.name or to.email)
+    return greeting("forward", turn.locale, short_name(to.name))
+
+
+def greeting(kind: str, locale: str, name: str) -> str:
+    """How an email of `kind` opens, by `name` or, without one, by none: never by an
+    address ("Dear thao@vantaiviet.vn")."""
+    if not name.strip():
+        return render(GREETINGS[f"{kind}_nameless"], locale)
+    return render(GREETINGS[kind], locale, name=name)
 
 
 def message_id(key: str, user: User) -> str:

@@ -16,7 +16,7 @@ def test_shipped_holding_templates_fill_completely(language: str) -> None:
     """Each shipped holding template names the date and the signature once filled."""
     text = fill(
         (TEMPLATES / f"holding.{language}.txt").read_text(encoding="utf-8"),
-        name="Minh",
+        greeting="Dear Minh",
         subject="Báo giá",
         date="thứ Sáu, 04/12/2026",
         signature="Lan",
@@ -28,7 +28,7 @@ def test_vietnamese_holding_reply_reads_naturally() -> None:
     """The Vietnamese template is polite, with correct diacritics."""
     text = fill(
         (TEMPLATES / "holding.vi.txt").read_text(encoding="utf-8"),
-        name="Minh",
+        greeting="Kính gửi anh/chị Minh",
         subject="Báo giá",
         date="thứ Sáu, 04/12/2026",
         signature="Lan",

@@ -5,11 +5,17 @@
 from __future__ import annotations
 
 import os
+from datetime import date
 from pathlib import Path
+
+import pytest
 
 from bot.core import reminders
 from bot.core.calendar import WorkCalendar
+from bot.core.mail import Address
+from bot.services.send import greeting, holding_body
 from bot.services.turn import TEMPLATES, Acting
+from bot.store.models import Thread, User
 
 
 def _no_calendar(timezone: str, work_hours: str | None = None, /) -> WorkCalendar:
@@ -89,4 +95,43 @@ def test_a_template_replaced_with_its_old_time_kept_is_read_again(tmp_path: Path
     assert ["Dear $name, by $date. $signature", "Hi $name, on $date. $signature"] == [
         first,
         acting.template("holding", "en"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("language", "to", "opening"),
+    [
+        ("vi", Address("thao@vantaiviet.vn", "Nguyễn Thị Thảo"), "Kính gửi anh/chị Thảo,"),
+        ("vi", Address("thao@vantaiviet.vn"), "Kính gửi anh/chị,"),
+        ("en", Address("sarah@acme.com", "Sarah Chen"), "Dear Sarah,"),
+        ("en", Address("sarah@acme.com"), "Hello,"),
+    ],
+)
+def test_a_holding_reply_opens_by_the_senders_name_and_never_by_their_address(
+    language: str, to: Address, opening: str
+) -> None:
+    """Mail whose sender shows no name is answered "Kính gửi anh/chị," or "Hello,", not
+    "Dear thao@vantaiviet.vn,"."""
+    thread = Thread(language=language, subject="Báo giá")
+    body = holding_body(_acting(None), thread, User(name="Lan"), date(2026, 12, 4), to)
+    assert opening == body.splitlines()[0]
+
+
+def test_an_older_holding_template_still_gets_the_name(tmp_path: Path) -> None:
+    """A template written before $greeting, with $name, is still filled."""
+    (tmp_path / "holding.en.txt").write_text("Dear $name, by $date. $signature", encoding="utf-8")
+    thread = Thread(language="en", subject="Quote")
+    body = holding_body(
+        _acting(tmp_path), thread, User(name="Lan"), date(2026, 12, 4), Address("s@a.com", "Sarah")
+    )
+    assert "Dear Sarah, by Friday, 4 December 2026. Lan\n" == body
+
+
+def test_a_forward_to_someone_without_a_name_opens_without_one() -> None:
+    """A forward to a bare address greets no one by a piece of it ("Chào anh/chị lan")."""
+    assert ["Chào anh/chị Lan", "Chào anh/chị", "Hi", "Kính gửi Phòng Kế toán"] == [
+        greeting("forward", "vi", "Lan"),
+        greeting("forward", "vi", ""),
+        greeting("forward", "en", " "),
+        greeting("team", "vi", "Phòng Kế toán"),
     ]
