@@ -83,7 +83,7 @@ _WORDS = sorted(
     ((tuple(unaccent(word).split()), g.verb) for g in GRAMMAR for word in g.words),
     key=lambda pair: -len(pair[0]),
 )
-_REF = re.compile(r"^#\s?(\d{1,6})(?:\s+|$)")
+_REF = re.compile(r"^#\s?(\d{1,6})(?!\w)[,.;:!?]*(?:\s+|$)")  # "#3", "# 3", "#3,"
 CONFIRM_WORDS = frozenset({"confirm", "yes", "xác nhận", "đồng ý", "xac nhan", "dong y"})
 
 
@@ -92,6 +92,9 @@ class Command:
     verb: Verb
     ref: int | None = None
     arg: str = ""
+    # What followed a "#" that is no thread's number ("#2x", "#abc"): the command then
+    # means no thread at all, rather than the last one reminded of.
+    bad_ref: str = ""
 
 
 def parse(text: str) -> Command | None:
@@ -108,6 +111,8 @@ def _with_ref(verb: Verb, rest: str) -> Command:
     match = _REF.match(rest)
     if match:
         return Command(verb, int(match.group(1)), rest[match.end() :].strip())
+    if rest.startswith("#"):
+        return Command(verb, None, rest.strip(), bad_ref=rest.split(maxsplit=1)[0][1:] or "#")
     return Command(verb, None, rest.strip())
 
 

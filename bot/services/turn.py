@@ -125,6 +125,8 @@ def resolve(turn: Turn) -> Thread | Answer:
         if thread is None or thread.user_id != user.id or (ref is not None and thread.ref != ref):
             return turn.say("not_yours", "refused")
         return thread
+    if turn.command.bad_ref:
+        return turn.say("no_thread", "error", ref=turn.command.bad_ref)
     if ref is not None:
         thread = store.by_ref(session, user.id, ref)
         return thread if thread else turn.say("no_thread", "error", ref=ref)

@@ -30,6 +30,13 @@ from bot.core.commands import GRAMMAR, Command, Verb, help_text, parse
         ("help", Command(Verb.HELP)),
         ("giúp", Command(Verb.HELP)),
         ("  SNOOZE   #7   tomorrow 9am ", Command(Verb.SNOOZE, 7, "tomorrow 9am")),
+        ("done #3, called them", Command(Verb.DONE, 3, "called them")),
+        ("xong #3.", Command(Verb.DONE, 3)),
+        # a "#" that is no number means no thread, not the last one reminded of
+        ("done #2x", Command(Verb.DONE, None, "#2x", bad_ref="2x")),
+        ("not important #abc", Command(Verb.NOT_IMPORTANT, None, "#abc", bad_ref="abc")),
+        ("xong #1234567 ok", Command(Verb.DONE, None, "#1234567 ok", bad_ref="1234567")),
+        ("hoãn #-1 2h", Command(Verb.SNOOZE, None, "#-1 2h", bad_ref="-1")),
     ],
 )
 def test_parse(text: str, command: Command) -> None:

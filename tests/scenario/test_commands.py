@@ -259,6 +259,15 @@ def test_without_ref_the_last_reminded_thread_is_meant(synced: World) -> None:
     assert answer["thread"]["ref"] in {t["ref"] for t in synced.json("threads", LAN)}
 
 
+def test_a_mistyped_ref_changes_no_thread(synced: World) -> None:
+    """ "xong #2x" is no email of hers: it does not close the one last reminded of."""
+    before = synced.json("threads", LAN)
+    answers = [synced.chat(LAN, text) for text in ("xong #2x", "không quan trọng #abc")]
+    assert [("error", None)] * 2 == [(a["action"], a["thread"]) for a in answers]
+    assert "Bạn không có email #2x." in answers[0]["reply"]
+    assert before == synced.json("threads", LAN)
+
+
 def test_a_send_failure_leaves_the_thread_as_it_was(synced: World) -> None:
     """The Sent folder cannot be written: the user is told why, nothing changes."""
     ref = synced.thread(DAVID, "Quotation")["ref"]
