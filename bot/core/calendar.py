@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 MINUTES_PER_DAY = 24 * 60
 _SPAN = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*$")
+_INSTANT = timedelta(microseconds=1)  # the least time there is between two moments
 _SEARCH_LIMIT_DAYS = 3_700  # a calendar with no working day at all is refused long before
 _SUMS_KEPT = 50_000  # results of `add` remembered (a few MB at most)
 
@@ -107,6 +108,11 @@ class WorkCalendar:
 
     def day_end(self, day: date) -> datetime:
         return self._at(day, self.spans[-1][1])
+
+    def day_ended_by(self, moment: datetime) -> date:
+        """The day a `day_end` belongs to: with hours to 24:00, that end is the next
+        day's midnight, and still the day before's."""
+        return (moment - _INSTANT).astimezone(self.tz).date()
 
     def is_working_time(self, moment: datetime) -> bool:
         local = moment.astimezone(self.tz)

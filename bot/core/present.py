@@ -77,7 +77,7 @@ _STATE_BADGES = {State.SNOOZED: "💤", State.HOLDING: "🤝"}
 def deadline_text(t: ThreadView, cal: WorkCalendar, now: datetime, locale: str) -> str:
     """ "due Thu 3/12 10:00 · 5 h left", or overdue, promised, snoozed."""
     if t.state is State.HOLDING and t.promised_by:
-        return render(T["promised"], locale, day=_day(t.promised_by, cal, locale))
+        return render(T["promised"], locale, day=_promised(t.promised_by, cal, locale))
     moment = dates.format_moment(t.due_at, locale, cal.tz)
     if t.state is State.SNOOZED and t.snoozed_until:
         until = dates.format_moment(t.snoozed_until, locale, cal.tz)
@@ -87,8 +87,9 @@ def deadline_text(t: ThreadView, cal: WorkCalendar, now: datetime, locale: str) 
     return render(T[key], locale, moment=moment, left=dates.format_hours(left, locale))
 
 
-def _day(moment: datetime, cal: WorkCalendar, locale: str) -> str:
-    return dates.format_day_short(moment.astimezone(cal.tz).date(), locale)
+def _promised(promised_by: datetime, cal: WorkCalendar, locale: str) -> str:
+    """The day promised: `promised_by` is its end, which is midnight after it on 24:00 hours."""
+    return dates.format_day_short(cal.day_ended_by(promised_by), locale)
 
 
 def proposed_promise(cal: WorkCalendar, now: datetime) -> date:
@@ -110,7 +111,7 @@ def reminder_card(
         title = render(T["phishing"], locale, sender=sender)
     elif kind is CardKind.BREACH and t.state is State.HOLDING and t.promised_by:
         title = render(
-            T["promise_breach"], locale, sender=sender, day=_day(t.promised_by, cal, locale)
+            T["promise_breach"], locale, sender=sender, day=_promised(t.promised_by, cal, locale)
         )
     else:
         title = render(T[_KINDS[kind]], locale, sender=sender)

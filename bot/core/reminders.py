@@ -97,7 +97,7 @@ def _snooze_end(t: ThreadView, cal: WorkCalendar, p: Policy) -> datetime | None:
 
 
 def _promise_morning(t: ThreadView, cal: WorkCalendar, p: Policy) -> datetime | None:
-    return cal.day_start(t.promised_by.astimezone(cal.tz).date()) if t.promised_by else None
+    return cal.day_start(cal.day_ended_by(t.promised_by)) if t.promised_by else None
 
 
 def _promise_passed(t: ThreadView, cal: WorkCalendar, p: Policy) -> datetime | None:

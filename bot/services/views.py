@@ -32,7 +32,7 @@ def thread_json(session: Session, thread: Thread, locale: str, zone: str = "UTC"
         "importance": thread.importance,
         "reasons": [describe_reason(r, locale) for r in view.reasons],
         "state": thread.state,
-        "due_at": iso(thread.due_at),
+        "due_at": iso(view.deadline()),  # once a holding reply went out, the promised date
         "snoozed_until": iso(thread.snoozed_until),
         "promised_by": iso(thread.promised_by),
         "risks": [{"kind": r.kind.value, "detail": describe_risk(r, locale)} for r in view.risks],

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import holidays
@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from bot.core.calendar import WorkCalendar
 from bot.core.cards import CardKind
 from bot.core.mail import Address
-from bot.core.present import digest_card
+from bot.core.present import deadline_text, digest_card
 from bot.core.reminders import Policy, decide, next_check, next_digest
 from bot.core.risks import Risk, RiskKind
 from bot.core.thread import State, ThreadView
@@ -123,6 +123,20 @@ def test_holding_reminds_on_the_promised_morning_and_after_the_promise() -> None
     passed = decide(later, CAL, POLICY, datetime(2026, 12, 7, 8, 0, tzinfo=TZ))
     assert passed.send is not None
     assert ("promise-breach", CardKind.BREACH) == (passed.send.name, passed.send.kind)
+
+
+def test_a_promise_on_round_the_clock_hours_is_due_on_its_own_day() -> None:
+    """With WORK_HOURS 00:00-24:00, Wednesday's end is Thursday's midnight: the promised
+    morning is still Wednesday's, and the card says "by Wed" (not Thursday, when the
+    promise-due DM would have come with the breach and been dropped)."""
+    always = WorkCalendar(tz=TZ, spans=((0, 1440),), days=frozenset(range(7)))
+    wednesday = date(2026, 12, 2)
+    t = thread(state=State.HOLDING, promised_by=always.day_end(wednesday))
+    assert datetime(2026, 12, 2, 0, 0, tzinfo=TZ) == next_check(t, always, POLICY)
+    due = decide(t, always, POLICY, datetime(2026, 12, 2, 10, 30, tzinfo=TZ)).send
+    assert due is not None and due.kind is CardKind.PROMISE_DUE
+    promised = deadline_text(t, always, datetime(2026, 12, 2, 10, 30, tzinfo=TZ), "en")
+    assert "you promised an answer by Wed 2/12" == promised
 
 
 def test_mail_found_overdue_at_first_sync_goes_to_the_digest() -> None:

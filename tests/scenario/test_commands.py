@@ -80,6 +80,8 @@ def test_hold_sends_a_vietnamese_holding_reply_in_the_thread(synced: World) -> N
     answer = synced.chat(DAVID, f"hold #{ref} friday", now="2026-11-30T08:20")
     assert ("holding_sent", "holding") == (answer["action"], answer["thread"]["state"])
     assert "2026-12-04T17:00:00+07:00" == answer["thread"]["promised_by"]
+    # the promised date is the new deadline (DESIGN: thread states)
+    assert "2026-12-04T17:00:00+07:00" == answer["thread"]["due_at"]
     [reply] = synced.bot_sent(DAVID)
     body = reply.get_body(preferencelist=("plain",)).get_content()  # type: ignore[union-attr]
     assert ("<baogia-12@vantaiviet.vn>", "Re: Báo giá vận chuyển tháng 12") == (
