@@ -28,7 +28,7 @@ from bot.core.mail import Address
 from bot.core.ports import Mailbox, MailError, SyncPage
 from bot.core.reminders import next_digest
 from bot.routing import RoutingError
-from bot.services import act, remind
+from bot.services import act, ingest, remind
 from bot.services.views import thread_json
 from bot.settings import SettingsError, load
 from bot.store import db, threads, users
@@ -230,12 +230,18 @@ def _sync(args: argparse.Namespace, settings: Any) -> int:
     app = _app(args, settings)
     reports = app.sync(app.clock.now(), progress=_progress)
     for report in reports:
-        outcome = f"error: {report.error}" if report.error else "ok"
-        print(
-            f"{report.email}: {report.new} new, {report.skipped} skipped, "
-            f"{len(report.answered)} answered — {outcome}"
-        )
-    return 1 if reports and all(r.error for r in reports) else 0
+        if report.busy_until is not None:
+            until = f"{report.busy_until.astimezone(ZoneInfo(settings.timezone)):%H:%M}"
+            print(
+                f"{report.email}: not synced — another process is syncing it (one stopped "
+                f"without handing it back holds it until {until})"
+            )
+        elif not report.error:
+            print(
+                f"{report.email}: {report.new} new, {report.skipped} skipped, "
+                f"{len(report.answered)} answered — ok"
+            )
+    return _mailbox_errors(reports)
 
 
 def _remind(args: argparse.Namespace, settings: Any) -> int:
@@ -248,11 +254,17 @@ def _tick(args: argparse.Namespace, settings: Any) -> int:
     app = _app(args, settings)
     now = app.clock.now()
     reports = app.sync(now, progress=_progress)
+    _show_deliveries(app, app.remind(max(now, app.clock.now())), args.json)  # see worker.tick
+    return _mailbox_errors(reports)
+
+
+def _mailbox_errors(reports: list[ingest.Report]) -> int:
+    """One line on stderr for each mailbox that failed, and 1 if any did (the others
+    were synced all the same)."""
     for report in reports:
         if report.error:
             print(f"replyminder: {report.email}: {report.error}", file=sys.stderr)
-    _show_deliveries(app, app.remind(max(now, app.clock.now())), args.json)  # see worker.tick
-    return 0
+    return 1 if any(report.error for report in reports) else 0
 
 
 def _show_deliveries(

@@ -62,6 +62,8 @@ class Report:
     skipped: int = 0
     error: str | None = None
     answered: list[int] = field(default_factory=list)
+    # not synced: another process holds the mailbox's lease until then (`sync` says so)
+    busy_until: datetime | None = None
 
 
 def sync_mailbox(
@@ -96,7 +98,7 @@ def sync_mailbox(
                         progress(email, page)
     except MailError as error:  # MailboxUnavailable included: this mailbox only
         report.error = str(error)
-        log.warning("mailbox %s: %s", email, error)
+        log.info("mailbox %s: %s", email, error)  # the caller reports it (worker log, CLI)
     return report
 
 
@@ -228,23 +230,39 @@ def sync_all(
     servers); each provider bounds its own requests per mailbox.
     """
     with store_.unit() as session:
+        busy = [] if due_only else users.leased_mailboxes(session, now)  # before ours are
         claimed = [
-            (row.id, row.kind)
+            (row.id, row.kind, users.email_of(session, row))
             for row in users.claim_mailboxes(session, owner, now, lease, due_only=due_only)
         ]
 
-    def one(mailbox: tuple[int, str]) -> Report:
-        mailbox_id, kind = mailbox
+    def one(mailbox: tuple[int, str, str]) -> Report:
+        mailbox_id, kind, email = mailbox
         provider = providers.get(kind)
         if provider is None:
-            report = Report(email=str(mailbox_id), error=f"no {kind} provider is configured")
+            report = Report(email, error=f"no {kind} provider is configured")
         else:
-            report = sync_mailbox(store_, provider, mailbox_id, org, now, progress)
+            try:
+                report = sync_mailbox(store_, provider, mailbox_id, org, now, progress)
+            except SQLAlchemyError:
+                raise  # the database is the trouble: handing the lease back would wait on it too
+            except BaseException:  # Ctrl-C, a bug: hand the lease back, or no sync runs for
+                _release_quietly(store_, mailbox_id, owner, now)  # the lease's half hour
+                raise
         with store_.unit() as session:
             users.release_mailbox(session, mailbox_id, owner, now, now + org.poll, report.error)
         return report
 
+    others = [Report(email, busy_until=until) for email, until in busy]
     if org.workers <= 1 or len(claimed) <= 1:
-        return [one(mailbox) for mailbox in claimed]
+        return [*(one(mailbox) for mailbox in claimed), *others]
     with ThreadPoolExecutor(max_workers=org.workers, thread_name_prefix="sync") as pool:
-        return list(pool.map(one, claimed))
+        return [*pool.map(one, claimed), *others]
+
+
+def _release_quietly(store_: Store, mailbox_id: int, owner: str, now: datetime) -> None:
+    try:
+        with store_.unit() as session:
+            users.release_mailbox(session, mailbox_id, owner, now, now, "the sync was interrupted")
+    except SQLAlchemyError as error:
+        log.warning("mailbox %d: its lease was not handed back: %s", mailbox_id, error)

@@ -90,6 +90,24 @@ def claim_mailboxes(
     return rows
 
 
+def email_of(session: Session, row: MailboxRow) -> str:
+    user = session.get(User, row.user_id)
+    assert user is not None
+    return user.email
+
+
+def leased_mailboxes(session: Session, now: datetime) -> list[tuple[str, datetime]]:
+    """(owner's email, lease end) of each mailbox another process is syncing now (or held
+    when it stopped without handing it back: until the lease ends)."""
+    rows = session.execute(
+        select(User.email, MailboxRow.lease_until)
+        .join(MailboxRow, MailboxRow.user_id == User.id)
+        .where(MailboxRow.lease_until >= now)
+        .order_by(User.email)
+    )
+    return [(email, until) for email, until in rows if until is not None]
+
+
 def release_mailbox(
     session: Session,
     mailbox_id: int,

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import mailbox
+import shutil
+from datetime import UTC, datetime
 
 import pytest
+from sqlalchemy import create_engine, select, update
 
-from bot import demo_world
+from bot import cli, demo_world
 from bot.services import remind
+from bot.store.models import MailboxRow, User
 from tests.scenario.conftest import DAVID, LAN, World
 
 THREAD_FIELDS = {
@@ -177,16 +181,61 @@ def test_a_malformed_message_is_skipped_and_the_rest_goes_on(world: World) -> No
     assert any(t["subject"].startswith("KHẨN") for t in world.json("threads", LAN))
 
 
-def test_a_missing_maildir_is_reported_and_other_mailboxes_go_on(world: World) -> None:
-    """Lan's Maildir vanishes: one clear line for her, David's mail is still synced."""
-    import shutil
-
+@pytest.mark.parametrize("command", ["sync", "tick"])
+def test_a_missing_maildir_is_reported_and_other_mailboxes_go_on(
+    world: World, command: str
+) -> None:
+    """Lan's Maildir vanishes: one clear line for her on stderr and a non-zero exit;
+    David's mail is still synced (and, in a tick, he is still reminded)."""
     shutil.rmtree(world.boxes[LAN])
-    code, out, _err = world.run("sync", now="2026-11-30T08:00")
-    assert f"{LAN}: 0 new" in out and "error: no Maildir" in out
-    assert f"{DAVID}: " in out and "ok" in out.split(DAVID)[1].splitlines()[0]
+    code, out, err = world.run(command, now="2026-11-30T08:00")
+    assert 1 == code
+    errors = [line for line in err.splitlines() if not line.startswith("  ")]  # not progress
+    assert [f"replyminder: {LAN}: no Maildir"] == [line[: len(LAN) + 25] for line in errors]
+    if command == "sync":
+        assert [DAVID] == [line.split(":")[0] for line in out.splitlines()]
+        assert out.rstrip().endswith("— ok")
+    else:
+        assert "to david@" in out
     code, out, _ = world.run("status", now="2026-11-30T08:01")
     assert 1 == code and "no Maildir" in out
+
+
+def test_an_interrupted_sync_hands_its_mailboxes_back(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ctrl-C in the middle of a sync: the next sync, at once, takes up the mailbox (it
+    used to wait for the half-hour lease, saying nothing)."""
+
+    def interrupt(email: str, page: object) -> None:
+        raise KeyboardInterrupt
+
+    with monkeypatch.context() as interrupted:
+        interrupted.setattr(cli, "_progress", interrupt)
+        assert 130 == world.run("sync", now="2026-11-30T08:00")[0]
+    out = world.ok("sync", now="2026-11-30T08:01")
+    assert {LAN, DAVID} == {line.split(":")[0] for line in out.splitlines() if "— ok" in line}
+    assert [] != world.json("threads", LAN)
+
+
+def test_a_mailbox_another_process_holds_is_named_not_passed_over(
+    world: World, database_url: str
+) -> None:
+    """A process killed mid-sync keeps its lease on the mailbox until it runs out: `sync`
+    says so, instead of printing nothing for it."""
+    engine = create_engine(database_url)
+    with engine.begin() as connection:
+        held = datetime(2026, 11, 30, 1, 20, tzinfo=UTC)  # 08:20 in Hà Nội
+        connection.execute(
+            update(MailboxRow)
+            .where(MailboxRow.user_id == select(User.id).where(User.email == LAN).scalar_subquery())
+            .values(lease_owner="elsewhere:1", lease_until=held)
+        )
+    engine.dispose()
+    code, out, _ = world.run("sync", now="2026-11-30T08:00")
+    assert 0 == code
+    assert f"{LAN}: not synced — another process is syncing it" in out and "until 08:20" in out
+    assert f"{DAVID}: " in out and "— ok" in out
 
 
 def test_what_mail_did_to_a_thread_is_in_its_history(synced: World) -> None:
