@@ -10,7 +10,7 @@ knows what earlier messages of the same page recorded.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
@@ -33,6 +33,9 @@ if TYPE_CHECKING:
 
 BOT_ECHO = timedelta(minutes=15)  # how long before Outlook's "replied" mark a bot reply explains it
 CLOCK_SKEW = timedelta(minutes=1)  # a reply stamped a little before the mail it answers
+# Mail stamped later than this after it was seen arrived when seen: a wrong or forged Date
+# (with no Received header to go by) must not move its deadline into the future.
+ARRIVAL_SKEW = timedelta(minutes=5)
 
 
 @dataclass
@@ -90,6 +93,8 @@ def _replied_in_client(context: Context, thread: Thread, mail: Mail) -> None:
 
 
 def _ingest_inbox(context: Context, mail: Mail) -> None:
+    if mail.received_at > context.now + ARRIVAL_SKEW:
+        mail = replace(mail, received_at=context.now)
     verdict = triage(mail, context.viewer, context.now)
     risks = assess(mail, context.viewer)
     thread = _find_inbox_thread(context, mail, verdict)

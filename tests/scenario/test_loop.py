@@ -162,6 +162,22 @@ def test_new_mail_is_picked_up_incrementally_and_a_reply_closes_it(synced: World
     assert "answered" == synced.thread(LAN, "Mẫu hợp đồng mới")["state"]
 
 
+def test_mail_dated_in_the_future_is_due_from_when_it_was_seen(synced: World) -> None:
+    """A Date weeks ahead (a wrong clock or a forged header, and no Received line) does not
+    push the deadline weeks ahead: the mail arrived when it was first seen."""
+    mailbox.Maildir(synced.boxes[LAN], create=False).add(
+        b"From: Minh <minh@vinaplast.vn>\r\nTo: lan@saomai.vn\r\n"
+        b"Subject: Don hang tuong lai\r\nMessage-ID: <future-1@vinaplast.vn>\r\n"
+        b"Date: Fri, 01 Jan 2027 09:00:00 +0700\r\n\r\nChi xac nhan giup em nhe?\r\n"
+    )
+    synced.ok("tick", now="2026-11-30T09:00")
+    thread = synced.thread(LAN, "Don hang tuong lai")
+    assert ("2026-11-30T09:00:00+07:00", "2026-12-03T09:00:00+07:00") == (
+        thread["received_at"],
+        thread["due_at"],
+    )
+
+
 def test_resync_duplicates_nothing(synced: World) -> None:
     """Files renamed by a mail client (new → cur, flags) are read again, not tracked twice."""
     before = synced.json("threads", LAN, "--all")
