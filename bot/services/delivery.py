@@ -201,7 +201,7 @@ def _card(
         risky = _views(batch, row.payload["risky"], open_only=False)
         if not waiting and not risky:
             return None, ()
-        ids = tuple(t.id for t in waiting)
+        ids = tuple(t.id for t in (*waiting, *risky))  # every thread the digest shows
         return digest_card(waiting, risky, cal, now, user.locale), ids
     thread = batch.threads.get(row.thread_id) if row.thread_id is not None else None
     if thread is None:

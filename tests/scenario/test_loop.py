@@ -66,6 +66,10 @@ def test_reminders_print_json_lines_with_the_contract_shape(world: World) -> Non
     assert all(line["channel"] == "console" for line in lines)
     digest = next(line for line in lines if line["kind"] == "digest")
     assert digest["thread"] is None and digest["threads"]
+    lan = next(line for line in lines if line["kind"] == "digest" and line["user"] == LAN)
+    shown = [t["subject"] for t in lan["threads"]]  # every thread its text shows, risky ones too
+    assert all(subject in lan["text"] for subject in shown)
+    assert any("bị khóa" in subject for subject in shown) and "bị khóa" in lan["text"]
 
 
 def test_a_reminder_is_never_sent_twice(synced: World) -> None:
