@@ -98,10 +98,16 @@ def _parser() -> argparse.ArgumentParser:
     for name, help_, handler, build in _COMMANDS:
         command = sub.add_parser(name, help=help_, description=help_)
         if name != "run":
-            command.add_argument("--now", type=_instant, help="fix the clock (ISO 8601)")
+            command.add_argument("--now", type=_instant, help=_NOW_HELP.get(name, _NOW_HELP[""]))
         build(command)
         command.set_defaults(handler=handler)
     return parser
+
+
+_NOW_HELP = {
+    "": "fix the clock (ISO 8601; without an offset, in REPLYMINDER_TIMEZONE)",
+    "demo": "accepted, as by every command, but the demo's story always plays on 30 Nov 2026",
+}
 
 
 def _instant(text: str) -> datetime:
@@ -295,8 +301,10 @@ def _show_deliveries(
             _print_json(line)
 
 
-def _json_flag(command: argparse.ArgumentParser) -> None:
-    command.add_argument("--json", action="store_true", help="print JSON lines")
+def _json_flag(
+    command: argparse.ArgumentParser, what: str = "JSON lines, one per message sent"
+) -> None:
+    command.add_argument("--json", action="store_true", help=f"print {what}")
 
 
 # ── chat, threads ───────────────────────────────────────────────────────────
@@ -317,7 +325,7 @@ def _chat(args: argparse.Namespace, settings: Any) -> int:
 def _chat_args(command: argparse.ArgumentParser) -> None:
     command.add_argument("email", help="the user who writes")
     command.add_argument("text", help="what they write, e.g. 'snooze #3 2h' or 'hẹn #3 thứ sáu'")
-    _json_flag(command)
+    _json_flag(command, "one JSON object: the reply, the action, the thread")
 
 
 def _threads(args: argparse.Namespace, settings: Any) -> int:
@@ -347,7 +355,7 @@ def _threads(args: argparse.Namespace, settings: Any) -> int:
 def _threads_args(command: argparse.ArgumentParser) -> None:
     command.add_argument("email", help="whose threads")
     command.add_argument("--all", action="store_true", help="every state, not only open ones")
-    _json_flag(command)
+    _json_flag(command, "a JSON array of threads")
 
 
 # ── status ──────────────────────────────────────────────────────────────────
@@ -400,7 +408,7 @@ def _eval_args(command: argparse.ArgumentParser) -> None:
     command.add_argument(
         "--live", action="store_true", help="also replay Enron as hourly syncs (slower)"
     )
-    _json_flag(command)
+    _json_flag(command, "the figures as JSON")
 
 
 def _demo(args: argparse.Namespace, settings: Any) -> int:

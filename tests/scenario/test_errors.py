@@ -113,3 +113,21 @@ def test_registration_checks_zone_and_hours(world: World, tmp_path: Path) -> Non
         assert 2 == code and said in err
     code, _, err = world.run("threads", "new@saomai.vn")
     assert 1 == code and "no user" in err
+
+
+@pytest.mark.parametrize(
+    ("command", "said"),
+    [
+        ("tick", "print JSON lines, one per message sent"),
+        ("remind", "print JSON lines, one per message sent"),
+        ("chat", "print one JSON object"),
+        ("threads", "print a JSON array of threads"),
+    ],
+)
+def test_each_json_flag_says_what_it_prints(
+    command: str, said: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`--help` names the shape `--json` prints: lines, one object or an array."""
+    with pytest.raises(SystemExit):
+        main([command, "--help"])
+    assert said in " ".join(capsys.readouterr().out.split())
