@@ -143,8 +143,8 @@ def _db_args(command: argparse.ArgumentParser) -> None:
 
 # ── user add ────────────────────────────────────────────────────────────────
 def _user(args: argparse.Namespace, settings: Any) -> int:
+    mailbox = _mailbox(args)  # (before the database is opened: a typo creates nothing)
     app = _app(args, settings)
-    mailbox = _mailbox(args)
     if mailbox.kind == "graph" and not settings.graph_client_id:
         raise CliError(
             "Graph is not configured: set REPLYMINDER_GRAPH_TENANT_ID, "
@@ -194,8 +194,13 @@ def _calendar_of(app: composition.App, timezone: str, work_hours: str | None) ->
 
 def _mailbox(args: argparse.Namespace) -> Mailbox:
     email = args.email.strip().lower()
-    if "@" not in email:
+    local, _, domain = email.rpartition("@")
+    if not local or not domain or any(char.isspace() for char in email):
         raise CliError(f"{args.email!r} is not an email address")
+    if not args.name.strip():
+        raise CliError("--name: the user's name is needed (it signs their holding replies)")
+    if args.timezone is not None and not args.timezone.strip():
+        raise CliError("--timezone: empty (leave it out for REPLYMINDER_TIMEZONE)")
     if args.maildir:
         path = Path(args.maildir).expanduser().resolve()
         if not (path / "cur").is_dir() and not (path / "new").is_dir():
@@ -418,15 +423,20 @@ def _demo(args: argparse.Namespace, settings: Any) -> int:
 
 
 def _run(args: argparse.Namespace, settings: Any) -> int:
-    from bot import worker
-
-    return worker.run(settings, SystemClock(), web=True, ticking=True)
+    return _serving(settings, SystemClock(), ticking=True)
 
 
 def _web(args: argparse.Namespace, settings: Any) -> int:
-    from bot import worker
+    return _serving(settings, _clock(args), ticking=False)
 
-    return worker.run(settings, _clock(args), web=True, ticking=False)
+
+def _serving(settings: Any, clock: Clock, *, ticking: bool) -> int:
+    from bot import web, worker  # (aiohttp and the chat SDKs: only for the commands that serve)
+
+    try:
+        return worker.run(settings, clock, web=True, ticking=ticking)
+    except web.PortUnavailable as error:
+        raise CliError(str(error)) from None
 
 
 def _worker(args: argparse.Namespace, settings: Any) -> int:

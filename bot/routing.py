@@ -29,12 +29,22 @@ def load_routes(path: Path | None) -> tuple[Route, ...]:
         return ()
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except (OSError, yaml.YAMLError) as error:
+    except OSError as error:
         raise RoutingError(f"routing file {path}: {error}") from None
+    except yaml.YAMLError as error:
+        raise RoutingError(f"routing file {path}: {_yaml_problem(error)}") from None
     teams = data.get("teams") if isinstance(data, dict) else None
     if not isinstance(teams, list):
         raise RoutingError(f"routing file {path}: expected a list under 'teams:'")
     return tuple(_route(path, i, team) for i, team in enumerate(teams, 1))
+
+
+def _yaml_problem(error: yaml.YAMLError) -> str:
+    """PyYAML's message on one line: what is wrong and where ("line 3, column 9")."""
+    mark = getattr(error, "problem_mark", None)
+    problem = getattr(error, "problem", None) or str(error)
+    where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark is not None else ""
+    return where + " ".join(str(problem).split())
 
 
 def _route(path: Path, number: int, team: Any) -> Route:

@@ -53,8 +53,10 @@ class Settings(BaseSettings):
     poll_minutes: int = Field(5, ge=1, le=60, description="minutes between mail checks")
     sync_workers: int = Field(4, ge=1, le=64, description="mailboxes synced at the same time")
     lookback_days: int = Field(14, ge=1, le=365, description="how far a first sync looks back")
-    high_after_hours: float = Field(2.0, ge=0, description="working hours before a high DM")
-    repeat_hours: float = Field(4.0, gt=0, description="working hours between repeat DMs")
+    high_after_hours: float = Field(
+        2.0, ge=0, le=2_000, description="working hours before a high DM"
+    )
+    repeat_hours: float = Field(4.0, gt=0, le=2_000, description="working hours between repeat DMs")
     sla_warning: float = Field(0.75, gt=0, lt=1, description="share of the SLA before a DM")
     routing_file: Path | None = Field(None, description="YAML file of teams to forward to")
     templates_dir: Path | None = Field(None, description="folder overriding reply templates")
@@ -145,6 +147,13 @@ class Settings(BaseSettings):
     def _ews_url(cls, value: str) -> str:
         if value and not value.startswith(("https://", "http://")):
             raise ValueError("expected a URL like https://mail.example.com/EWS/Exchange.asmx")
+        return value
+
+    @field_validator("templates_dir")
+    @classmethod
+    def _folder(cls, value: Path | None) -> Path | None:
+        if value is not None and not value.is_dir():
+            raise ValueError(f"no such folder: {value} (of holding.vi.txt, forward.en.txt…)")
         return value
 
     @field_validator("ews_ca_bundle", "graph_ca_bundle")

@@ -39,6 +39,15 @@ async def _health(request: web.Request) -> web.Response:
     return web.json_response({"ok": True, "database": app.store.dialect})
 
 
+class PortUnavailable(Exception):
+    """The web server cannot listen on its port; the message says why in one line."""
+
+
 def serve(app: composition.App, port: int) -> None:
     log.info("web server on port %d", port)
-    web.run_app(make_web_app(app), port=port, print=None)
+    try:
+        web.run_app(make_web_app(app), port=port, print=None)
+    except OSError as error:  # raised while binding: in use, or not ours to take
+        raise PortUnavailable(
+            f"cannot listen on port {port}: {error.strerror or error} (REPLYMINDER_PORT)"
+        ) from None

@@ -18,6 +18,7 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, create_engine, event, text
+from sqlalchemy.exc import DatabaseError as SQLAlchemyDatabaseError
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -104,12 +105,22 @@ def upgrade(store: Store) -> bool:
         with store.engine.begin() as connection:
             if store.dialect == "postgresql":
                 connection.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _MIGRATION_LOCK})
-            if _current(connection) == _head():
+            current = _current(connection)
+            if current == _head():
                 return False
+            if current is not None and current not in _known():
+                raise DatabaseError(
+                    f"the database's schema ({current}) is newer than this Replyminder knows: "
+                    "run the newer version (or point REPLYMINDER_DATABASE_URL elsewhere)"
+                )
             command.upgrade(alembic_config(connection), "head")
             return True
     except OperationalError as error:
         raise DatabaseError(describe(error)) from None
+    except SQLAlchemyDatabaseError as error:  # the file is no SQLite database, or damaged
+        if type(error) is not SQLAlchemyDatabaseError:
+            raise  # an integrity or programming error: a bug, not the database's state
+        raise DatabaseError(f"database unusable: {_reason(error)}") from None
 
 
 def _current(connection: Connection) -> str | None:
@@ -120,7 +131,16 @@ def _head() -> str | None:
     return ScriptDirectory.from_config(alembic_config()).get_current_head()
 
 
+def _known() -> set[str]:
+    return {
+        script.revision for script in ScriptDirectory.from_config(alembic_config()).walk_revisions()
+    }
+
+
 def describe(error: OperationalError) -> str:
     """One line for an operational database error (locked, unreachable, refused)."""
-    reason = str(error.orig).strip().splitlines()[0] if error.orig else str(error)
-    return f"database unavailable: {reason}"
+    return f"database unavailable: {_reason(error)}"
+
+
+def _reason(error: SQLAlchemyDatabaseError) -> str:
+    return str(error.orig).strip().splitlines()[0] if error.orig else str(error)

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import signal
+import socket
+import sqlite3
 import subprocess
 import sys
+from operator import itemgetter
 from pathlib import Path
 
 import pytest
@@ -31,6 +35,45 @@ def test_a_bad_setting_is_one_line_and_exit_2(
         "replyminder: REPLYMINDER_WORK_HOURS: expected spans like 08:00-12:00,13:00-17:00, "
         "got '8-5'"
     ] == err.splitlines()
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "said"),
+    [
+        ("REPLYMINDER_TEMPLATES_DIR", "/nonexistent/templates", "no such folder"),
+        ("REPLYMINDER_REPEAT_HOURS", "inf", "less than or equal to 2000"),
+    ],
+)
+def test_settings_that_could_never_work_are_refused_at_start(
+    name: str,
+    value: str,
+    said: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+) -> None:
+    """A templates folder that is not there, repeats every infinite hours: named, exit 2."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv(name, value)
+    code, _, err = run(capsys, "status", "--now", "2026-11-30T08:00")
+    assert 2 == code and [f"replyminder: {name}:"] == [
+        line[: len(name) + 14] for line in err.splitlines()
+    ]
+    assert said in err
+
+
+def test_a_broken_routing_file_is_one_line(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """PyYAML's three-line complaint becomes one line saying where."""
+    monkeypatch.chdir(tmp_path)
+    routing = tmp_path / "routing.yaml"
+    routing.write_text("teams:\n  - alias: x\n    email: a@b: c\n", encoding="utf-8")
+    monkeypatch.setenv("REPLYMINDER_ROUTING_FILE", str(routing))
+    code, _, err = run(capsys, "status", "--now", "2026-11-30T08:00")
+    assert 1 == code
+    problem = "line 3, column 15: mapping values are not allowed here"
+    assert [f"replyminder: routing file {routing}: {problem}"] == err.splitlines()
 
 
 def test_an_unreachable_database_is_one_line(
@@ -64,6 +107,17 @@ def test_registration_refuses_what_it_cannot_use(world: World, tmp_path: Path) -
         "user", "add", LAN, "--name", "Lan", "--maildir", str(world.boxes[LAN])
     )
     assert (2, f"replyminder: user {LAN} already exists\n") == (code, err)
+    for email, name, more, said in (
+        ("@", "X", [], "'@' is not an email address"),
+        ("x@", "X", [], "'x@' is not an email address"),
+        ("x@saomai.vn", " ", [], "--name: the user's name is needed"),
+        ("x@saomai.vn", "X", ["--timezone", ""], "--timezone: empty"),
+    ):
+        code, _, err = world.run(
+            "user", "add", email, "--name", name, *more, "--maildir", str(world.boxes[LAN])
+        )
+        assert (2, f"replyminder: {said}") == (code, err[: len(said) + 13])
+    assert [] == [line for line in world.ok("status").splitlines() if "x@" in line]
 
 
 def test_a_locked_database_waits_then_says_so(world: World) -> None:
@@ -131,3 +185,46 @@ def test_each_json_flag_says_what_it_prints(
     with pytest.raises(SystemExit):
         main([command, "--help"])
     assert said in " ".join(capsys.readouterr().out.split())
+
+
+def test_a_file_that_is_no_database_or_a_newer_ones_schema_is_one_line(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """Pointed at a text file, or at a database a newer Replyminder migrated: said plainly."""
+    monkeypatch.chdir(tmp_path)
+    text = tmp_path / "notes.db"
+    text.write_text("not a database " * 40, encoding="utf-8")
+    monkeypatch.setenv("REPLYMINDER_DATABASE_URL", f"sqlite:///{text}")
+    assert (1, "replyminder: database unusable: file is not a database\n") == itemgetter(0, 2)(
+        run(capsys, "status", "--now", "2026-11-30T08:00")
+    )
+    newer = tmp_path / "newer.db"
+    monkeypatch.setenv("REPLYMINDER_DATABASE_URL", f"sqlite:///{newer}")
+    assert 0 == run(capsys, "db", "upgrade", "--now", "2026-11-30T08:00")[0]
+    with sqlite3.connect(newer) as connection:
+        connection.execute("UPDATE alembic_version SET version_num = 'f00dcafe0099'")
+    code, _, err = run(capsys, "status", "--now", "2026-11-30T08:00")
+    assert 1 == code
+    assert err.startswith("replyminder: the database's schema (f00dcafe0099) is newer than")
+    assert 1 == len(err.splitlines())
+
+
+def test_a_port_in_use_is_one_line(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """`web` on a port another program holds: the port is named, no traceback."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("REPLYMINDER_DATABASE_URL", f"sqlite:///{tmp_path / 'r.db'}")
+    monkeypatch.setattr(signal, "signal", lambda *args: None)  # `web` would take SIGTERM over
+    with socket.socket() as taken:
+        taken.bind(("0.0.0.0", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        monkeypatch.setenv("REPLYMINDER_PORT", str(port))
+        code, _, err = run(capsys, "web", "--now", "2026-11-30T08:00")
+    assert 2 == code
+    said = [line for line in err.splitlines() if line.startswith("replyminder:")]
+    assert [f"replyminder: cannot listen on port {port}:"] == [
+        s[: len(str(port)) + 36] for s in said
+    ]
+    assert "address already in use" in err and "Traceback" not in err
