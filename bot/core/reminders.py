@@ -2,9 +2,11 @@
 
 The policy is a table of steps. Each step names the states it applies to and the
 moment it falls due; a thread remembers the steps already taken, so a step is
-never sent twice (and the outbox key `remind:<thread>:<step>` makes sure of it
-across restarts and workers). When several steps fall due together (a snooze
-ending after the deadline passed) one DM goes out, of the most important kind.
+never sent twice (and the outbox key `remind:<thread>:<wait>:<step>` makes sure of it
+across restarts and workers; `wait` tells one wait for the user's answer from the next,
+after the thread was reopened or a new date promised: each has all its steps). When
+several steps fall due together (a snooze ending after the deadline passed) one DM goes
+out, of the most important kind.
 No DM leaves outside the user's working hours.
 
 Defaults: urgent, and suspected phishing (to warn before anyone clicks), at the first
@@ -46,6 +48,13 @@ class Step:
 Timing = Callable[[ThreadView, WorkCalendar, Policy], datetime | None]
 
 
+def wait_of(t: ThreadView, step: str) -> str:
+    """Which wait for an answer `step` belongs to: the one the thread's latest cycle opened
+    (from its first unanswered mail), or, for a promise's steps, the date promised."""
+    start = t.promised_by if step.startswith("promise-") and t.promised_by else t.received_at
+    return f"{start.timestamp():.0f}"
+
+
 @dataclass(frozen=True, slots=True)
 class Rule:
     name: str
@@ -84,12 +93,17 @@ def _repeat(t: ThreadView, cal: WorkCalendar, p: Policy) -> datetime | None:
 
 
 def _warning(t: ThreadView, cal: WorkCalendar, p: Policy) -> datetime | None:
-    return cal.add(t.received_at, p.sla_hours * p.sla_warning)
+    return None if _found_late(t) else cal.add(t.received_at, p.sla_hours * p.sla_warning)
 
 
 def _breach(t: ThreadView, cal: WorkCalendar, p: Policy) -> datetime | None:
-    found_late = t.backfilled and t.due_at <= t.first_seen_at
-    return None if found_late else t.due_at  # mail already overdue at the first sync: digest
+    return None if _found_late(t) else t.due_at
+
+
+def _found_late(t: ThreadView) -> bool:
+    """Mail already overdue when a mailbox was first read (weeks of it, maybe): the digest
+    lists it; a DM each, at once, would bury the user."""
+    return t.backfilled and t.due_at <= t.first_seen_at
 
 
 def _snooze_end(t: ThreadView, cal: WorkCalendar, p: Policy) -> datetime | None:
@@ -114,7 +128,8 @@ RULES: tuple[Rule, ...] = (
     Rule("warning", CardKind.REMINDER, _PENDING, _warning),
     Rule("snooze-{until}", CardKind.REMINDER, frozenset({State.SNOOZED}), _snooze_end),
     Rule("first", CardKind.REMINDER, _PENDING, _urgent_first),
-    Rule("first", CardKind.REMINDER, _PENDING, _high_first),
+    # its own step: a follow-up that makes a high thread urgent is DMed at once
+    Rule("first-high", CardKind.REMINDER, _PENDING, _high_first),
     Rule("repeat-{n}", CardKind.REMINDER, _PENDING, _repeat),
 )
 

@@ -132,7 +132,9 @@ def _plan_thread(thread: Thread, user: User, setup: Reminding, now: datetime) ->
     dm = None
     if decision.send is not None:
         payload = {"kind": decision.send.kind.value, "step": decision.send.name}
-        key = f"remind:{thread.id}:{decision.send.name}"
+        key = (
+            f"remind:{thread.id}:{reminders.wait_of(view, decision.send.name)}:{decision.send.name}"
+        )
         dm = outbox.entry(key, "dm", user.id, thread.id, payload)
         changes["last_reminded_at"] = now
         changes["reasons"] = store.load_reasons(thread.reasons)  # the card shows these two

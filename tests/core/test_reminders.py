@@ -15,7 +15,7 @@ from bot.core.calendar import WorkCalendar
 from bot.core.cards import CardKind
 from bot.core.mail import Address
 from bot.core.present import deadline_text, digest_card
-from bot.core.reminders import Policy, decide, next_check, next_digest
+from bot.core.reminders import Policy, decide, next_check, next_digest, wait_of
 from bot.core.risks import Risk, RiskKind
 from bot.core.thread import State, ThreadView
 from bot.core.triage import Importance
@@ -62,7 +62,7 @@ def test_high_waits_two_working_hours_across_lunch() -> None:
     assert decide(t, CAL, POLICY, at("30/11", 12, 59)).send is None
     assert at("30/11", 13) == next_check(t, CAL, POLICY)
     decision = decide(t, CAL, POLICY, at("30/11", 13))
-    assert decision.send is not None and decision.send.name == "first"
+    assert decision.send is not None and decision.send.name == "first-high"
 
 
 def test_normal_is_quiet_until_three_quarters_of_the_sla() -> None:
@@ -140,12 +140,13 @@ def test_a_promise_on_round_the_clock_hours_is_due_on_its_own_day() -> None:
 
 
 def test_mail_found_overdue_at_first_sync_goes_to_the_digest() -> None:
-    """A backfilled thread already overdue when first seen gets no breach DM."""
+    """A backfilled thread already overdue when first seen gets no warning or breach DM
+    (a mailbox with weeks of such mail would start with a burst of them): the digest."""
     old = datetime(2026, 11, 16, 9, 0, tzinfo=TZ)
     t = thread(received_at=old, first_seen_at=MONDAY_10, backfilled=True)
     decision = decide(t, CAL, POLICY, MONDAY_10)
-    assert decision.send is not None and decision.send.kind is CardKind.REMINDER  # the warning
-    assert "breach" not in decision.taken
+    assert (None, frozenset()) == (decision.send, decision.taken)
+    assert next_check(t, CAL, POLICY) is None
 
 
 def test_closed_threads_are_never_reminded() -> None:
@@ -220,3 +221,29 @@ def test_a_digest_of_risky_mail_only_does_not_say_nothing_awaits_a_reply() -> No
     assert alone[0].body.startswith("  🚩 #1 Phạm Minh — Báo giá: It asks for a password")
     both = digest_card([thread()], [risky], CAL, MONDAY_10, "vi")
     assert "🚩 Ngoài ra, hãy cẩn thận với các email sau trong hộp thư:" == both.body.splitlines()[0]
+
+
+def test_a_high_thread_made_urgent_by_a_follow_up_is_dmed_at_once() -> None:
+    """Reminded as high at 13:00; at 14:00 a follow-up says "KHẨN": DMed at the next tick,
+    not at the next repeat, four working hours after the first DM."""
+    high = thread(Importance.HIGH)
+    first = decide(high, CAL, POLICY, at("30/11", 13))
+    assert first.send is not None
+    reminded = replace(high, steps_done=first.taken, last_reminded_at=at("30/11", 13))
+    urgent = replace(reminded, importance=Importance.URGENT)
+    decision = decide(urgent, CAL, POLICY, at("30/11", 14))
+    assert decision.send is not None and ("first", CardKind.REMINDER) == (
+        decision.send.name,
+        decision.send.kind,
+    )
+
+
+def test_each_wait_for_an_answer_has_its_own_outbox_keys() -> None:
+    """A reopened thread (a new cycle from a new mail) and a second promise are told apart
+    from the first: their DMs are not taken for ones already sent."""
+    first, reopened = thread(), thread(received_at=at("3/12", 9))
+    promised = replace(first, state=State.HOLDING, promised_by=CAL.day_end(date(2026, 12, 3)))
+    again = replace(promised, promised_by=CAL.day_end(date(2026, 12, 7)))
+    assert wait_of(first, "breach") != wait_of(reopened, "breach")
+    assert wait_of(promised, "promise-due") != wait_of(again, "promise-due")
+    assert wait_of(promised, "warning") == wait_of(again, "warning")  # the same cycle

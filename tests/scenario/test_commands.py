@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import mailbox
+from datetime import datetime, timedelta
+
+from bot import demo_world
 from tests.scenario.conftest import DAVID, LAN, World
 
 
@@ -128,6 +132,38 @@ def test_holding_thread_reminded_on_the_morning_and_after_the_promise(synced: Wo
         if x["user"] == DAVID and x["thread"] and x["thread"]["ref"] == ref
     ]
     assert (["promise_due"], ["breach"]) == (morning, after)
+
+
+def test_a_thread_reopened_after_its_breach_gets_its_reminders_again(synced: World) -> None:
+    """Sarah's quotation: overdue (a breach DM), closed, then she writes again. The new wait
+    for David's answer has its own breach DM; the outbox used to take it for sent."""
+
+    def breaches(now: str) -> list[str]:
+        return [
+            line["thread"]["subject"]
+            for line in synced.lines("remind", now=now)
+            if line["kind"] == "breach" and line["user"] == DAVID
+        ]
+
+    ref = synced.thread(DAVID, "Quotation")["ref"]
+    assert ["Quotation for 500 units - a few questions"] == breaches("2026-12-02T14:05")
+    assert "done" == synced.chat(DAVID, f"done #{ref}", now="2026-12-02T14:10")["action"]
+    again = demo_world.Letter(
+        demo_world.SARAH,
+        (demo_world.DAVID,),
+        "Re: Quotation for 500 units - a few questions",
+        "Hi David, any news on the unit price?",
+        demo_world.local(3, 9, 0, month=12),
+        "q500-again@globex.com",
+        in_reply_to="q500@globex.com",
+    )
+    mailbox.Maildir(synced.boxes[DAVID], create=False).add(demo_world.render(again))
+    synced.ok("tick", now="2026-12-03T09:05")
+    reopened = synced.thread(DAVID, "Quotation")
+    assert (ref, "pending") == (reopened["ref"], reopened["state"])
+    due = datetime.fromisoformat(reopened["due_at"])
+    late = (due + timedelta(minutes=5)).isoformat()
+    assert ["Quotation for 500 units - a few questions"] == breaches(late)
 
 
 def test_double_submission_sends_one_holding_reply(synced: World) -> None:
