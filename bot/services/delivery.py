@@ -157,7 +157,12 @@ def _prepare(
     batch = _Batch.read(session, rows)
     ready = []
     for row in rows:
-        one = _ready(batch, row, setup, now)
+        user = batch.users[row.user_id]
+        cal = setup.calendar(user.timezone, user.work_hours)
+        if not cal.is_working_time(now):  # a retry after hours, an abandoned DM: no DM
+            outbox.wait_until(row, cal.next_working_time(now))  # leaves then, whatever it is
+            continue
+        one = _ready(batch, row, user, cal, setup, now)
         if one is None:
             outbox.dropped(row, "no longer applies")
         else:
@@ -165,9 +170,9 @@ def _prepare(
     return ready
 
 
-def _ready(batch: _Batch, row: OutboxRow, setup: Reminding, now: datetime) -> Ready | None:
-    user = batch.users[row.user_id]
-    cal = setup.calendar(user.timezone, user.work_hours)
+def _ready(
+    batch: _Batch, row: OutboxRow, user: User, cal: WorkCalendar, setup: Reminding, now: datetime
+) -> Ready | None:
     card, ids = _card(batch, row, user, cal, setup, now)
     if card is None:
         return None

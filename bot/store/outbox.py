@@ -32,7 +32,10 @@ from sqlalchemy.orm import Session
 
 from bot.store.models import OutboxRow, UTCDateTime
 
-MAX_ATTEMPTS = 8
+# A DM that fails is retried this long, through a chat platform's outage of a day or a
+# weekend; whatever it is about is looked at again when it goes (a thread closed meanwhile
+# drops it). It used to be 8 attempts, two hours in all: a morning's outage lost a breach.
+RETRY_FOR = timedelta(days=3)
 PENDING, SENDING, SENT, FAILED, DROPPED = "pending", "sending", "sent", "failed", "dropped"
 
 
@@ -228,14 +231,19 @@ class SentMarks:
 
 
 def retry_later(row: OutboxRow, now: datetime, error: str) -> None:
-    """Back off exponentially (1, 2, 4 … 60 minutes); give up after MAX_ATTEMPTS."""
+    """Back off exponentially (1, 2, 4 … 60 minutes); give up once it is RETRY_FOR old."""
     row.attempts += 1
     row.error, row.lease_until = error, None
-    if row.attempts >= MAX_ATTEMPTS:
+    if now - row.created_at >= RETRY_FOR:
         row.status = FAILED
         return
     row.status = PENDING
-    row.next_attempt_at = now + timedelta(minutes=min(2 ** (row.attempts - 1), 60))
+    row.next_attempt_at = now + timedelta(minutes=min(2 ** min(row.attempts - 1, 6), 60))
+
+
+def wait_until(row: OutboxRow, moment: datetime) -> None:
+    """Back to waiting, untried, until `moment` (the user's working hours begin)."""
+    row.status, row.lease_until, row.next_attempt_at = PENDING, None, moment
 
 
 def failed(row: OutboxRow, error: str) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import sqlite3
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
@@ -98,6 +99,25 @@ def test_outbox_claims_leases_and_retries(store: db.Store) -> None:
         assert [] == outbox.claim(session, "dm", NOW + timedelta(minutes=6), timedelta(minutes=5))
         [row] = outbox.claim(session, "dm", NOW + timedelta(minutes=8), timedelta(minutes=5))
         assert (2, "rate limited") == (row.attempts + 1, row.error)
+
+
+def test_a_failing_dm_is_retried_for_days_not_hours(store: db.Store) -> None:
+    """A chat outage of a morning (it used to be 8 attempts, two hours) does not lose the
+    DM: it is retried, at most hourly, until it is RETRY_FOR old; then it is given up."""
+    user_id = _user(store)
+    with store.unit() as session:
+        outbox.enqueue(session, "k", "dm", user_id, None, {}, NOW)
+    moment, statuses = NOW, []
+    while moment < NOW + outbox.RETRY_FOR + timedelta(hours=2):
+        with store.unit() as session:
+            claimed = outbox.claim(session, "dm", moment, timedelta(minutes=5))
+            for row in claimed:
+                outbox.retry_later(row, moment, "Slack answered 500")
+                statuses.append((moment - NOW, row.status))
+        moment += timedelta(minutes=30)
+    waits = [b - a for (a, _), (b, _) in itertools.pairwise(statuses)]
+    assert [outbox.PENDING] * (len(statuses) - 1) + [outbox.FAILED] == [s for _, s in statuses]
+    assert statuses[-1][0] >= outbox.RETRY_FOR and max(waits) <= timedelta(hours=1)
 
 
 def test_rows_put_leased_are_the_callers_until_the_lease_ends(store: db.Store) -> None:

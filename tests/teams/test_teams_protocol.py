@@ -12,7 +12,7 @@ import pytest
 from bot.services import identity
 from bot.store import threads, users
 from tests.teams.activities import Person, bot_left, executed, in_channel, typed, uninstalled
-from tests.teams.conftest import DAVID, LAN, STRANGER, World
+from tests.teams.conftest import DAVID, LAN, MONDAY, STRANGER, World
 from tests.teams.fake_connector import PREFIX, Call
 from tests.teams.helpers import buttons, card, said, texts, thread_of
 
@@ -344,3 +344,22 @@ def test_after_removing_teams_reminders_go_to_slack_where_they_are_linked(world:
             user.last_platform,
             set(users.chat_addresses(session, user.id)),
         )
+
+
+def test_a_dm_that_failed_at_the_end_of_the_day_waits_for_the_next_morning(
+    world: World,
+) -> None:
+    """Teams is down at 16:55, when Lan's urgent reminder is planned. Up again at 17:05, the
+    retry does not go out after hours: it waits for 08:00, and goes then, once."""
+    world.install(LAN)
+    world.clock.at = MONDAY.replace(hour=16, minute=55)
+    world.connector.fail("send", *[500] * 40)
+    assert [] == [d for d in world.remind() if d.user == LAN.email]
+    world.connector.failures.clear()
+    world.clock.at = MONDAY.replace(hour=17, minute=5)
+    assert [] == world.remind()
+    world.clock.at = MONDAY + timedelta(days=1)  # Tuesday 08:00
+    morning = [d for d in world.remind() if d.user == LAN.email]
+    urgent = [d.thread_ids for d in morning if "PO-2311" in d.card.as_text()]
+    threads = [i for d in morning if d.kind != "digest" for i in d.thread_ids]
+    assert (1, len(threads)) == (len(urgent), len(set(threads)))
