@@ -126,7 +126,7 @@ def reminder_card(
         subject=t.subject,
         excerpt=t.excerpt,
         why=tuple(describe_reason(r, locale) for r in t.reasons),
-        deadline=deadline_text(t, cal, now, locale),
+        deadline="" if phishing else deadline_text(t, cal, now, locale),  # expects no answer
         warnings=tuple(describe_risk(r, locale) for r in t.risks),
         suggestions=() if phishing else _suggestion_lines(t, locale),
         nudge="" if phishing else _nudge(t, cal, now, locale),

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from bot.core.calendar import WorkCalendar
 from bot.core.cards import CardKind
 from bot.core.mail import Address
-from bot.core.present import deadline_text, digest_card
+from bot.core.present import deadline_text, digest_card, reminder_card
 from bot.core.reminders import Policy, decide, next_check, next_digest, wait_of
 from bot.core.risks import Risk, RiskKind
 from bot.core.thread import State, ThreadView
@@ -247,3 +247,17 @@ def test_each_wait_for_an_answer_has_its_own_outbox_keys() -> None:
     assert wait_of(first, "breach") != wait_of(reopened, "breach")
     assert wait_of(promised, "promise-due") != wait_of(again, "promise-due")
     assert wait_of(promised, "warning") == wait_of(again, "warning")  # the same cycle
+
+
+def test_a_phishing_card_shows_no_deadline_to_answer_by() -> None:
+    """ "Do not reply, report it" next to "due Wed 17:00 · 24 h left" contradicted itself."""
+    risks = (
+        Risk(
+            RiskKind.SPOOFED_DISPLAY_NAME, (("domain", "vcb-secure.com"), ("name", "Vietcombank"))
+        ),
+        Risk(RiskKind.CREDENTIAL_REQUEST, (("found", "nhập mật khẩu"),)),
+    )
+    lure, plain = thread(risks=risks), thread()
+    cards = [reminder_card(t, CardKind.REMINDER, CAL, MONDAY_10, "vi", 24) for t in (lure, plain)]
+    assert ["", "hạn 10:00 T5 03/12 · còn 24 giờ"] == [card.deadline for card in cards]
+    assert cards[0].title.startswith("🚩")
