@@ -42,6 +42,8 @@ T: dict[str, Text] = {
                  "vi": "🚩 Email từ {sender} có dấu hiệu lừa đảo: đừng trả lời hay bấm vào liên kết; hãy báo cáo"},
     "due": {"en": "due {moment} · {left} left", "vi": "hạn {moment} · còn {left}"},
     "overdue": {"en": "was due {moment} · overdue by {left}", "vi": "hạn {moment} · đã quá {left}"},
+    # overdue since the end of the last working day: "overdue by 0 min" read oddly
+    "overdue_since": {"en": "was due {moment} · overdue", "vi": "hạn {moment} · đã quá hạn"},
     "promised": {"en": "you promised an answer by {day}", "vi": "bạn đã hẹn trả lời chậm nhất vào {day}"},
     "snoozed": {"en": "snoozed until {moment} · due {due}", "vi": "đã hoãn đến {moment} · hạn {due}"},
     "nudge": {"en": "Can't answer yet? Tell {name} you will answer by {day}",
@@ -83,7 +85,10 @@ def deadline_text(t: ThreadView, cal: WorkCalendar, now: datetime, locale: str) 
         until = dates.format_moment(t.snoozed_until, locale, cal.tz)
         return render(T["snoozed"], locale, moment=until, due=moment)
     left = cal.between(now, t.due_at)
-    key = "due" if left.total_seconds() > 0 else "overdue"
+    if left.total_seconds() > 0:
+        key = "due"
+    else:  # (no working minute yet past it: the morning after a deadline at the day's end)
+        key = "overdue" if left.total_seconds() <= -60 else "overdue_since"
     return render(T[key], locale, moment=moment, left=dates.format_hours(left, locale))
 
 

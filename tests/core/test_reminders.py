@@ -261,3 +261,17 @@ def test_a_phishing_card_shows_no_deadline_to_answer_by() -> None:
     cards = [reminder_card(t, CardKind.REMINDER, CAL, MONDAY_10, "vi", 24) for t in (lure, plain)]
     assert ["", "hạn 10:00 T5 03/12 · còn 24 giờ"] == [card.deadline for card in cards]
     assert cards[0].title.startswith("🚩")
+
+
+def test_overdue_since_last_evening_is_not_overdue_by_zero_minutes() -> None:
+    """Due Wed 17:00, read Thu 08:00: no working minute has passed since, yet it is late."""
+    late = thread(due_at=datetime(2026, 12, 2, 17, 0, tzinfo=TZ))
+    texts = [
+        deadline_text(late, CAL, datetime(2026, 12, 3, hour, 0, tzinfo=TZ), locale)
+        for hour, locale in ((8, "en"), (8, "vi"), (9, "vi"))
+    ]
+    assert [
+        "was due Wed 2/12 17:00 · overdue",
+        "hạn 17:00 T4 02/12 · đã quá hạn",
+        "hạn 17:00 T4 02/12 · đã quá 1 giờ",
+    ] == texts
