@@ -143,7 +143,8 @@ def _db_args(command: argparse.ArgumentParser) -> None:
 
 # ── user add ────────────────────────────────────────────────────────────────
 def _user(args: argparse.Namespace, settings: Any) -> int:
-    mailbox = _mailbox(args)  # (before the database is opened: a typo creates nothing)
+    _check_person(args)  # (these two before the database is opened: a typo creates nothing)
+    mailbox = _mailbox(args)
     app = _app(args, settings)
     if mailbox.kind == "graph" and not settings.graph_client_id:
         raise CliError(
@@ -192,15 +193,18 @@ def _calendar_of(app: composition.App, timezone: str, work_hours: str | None) ->
         ) from None
 
 
+def _check_person(args: argparse.Namespace) -> None:
+    if not args.name.strip():
+        raise CliError("--name: the user's name is needed (it signs their holding replies)")
+    if args.timezone is not None and not args.timezone.strip():
+        raise CliError("--timezone: empty (leave it out for REPLYMINDER_TIMEZONE)")
+
+
 def _mailbox(args: argparse.Namespace) -> Mailbox:
     email = args.email.strip().lower()
     local, _, domain = email.rpartition("@")
     if not local or not domain or any(char.isspace() for char in email):
         raise CliError(f"{args.email!r} is not an email address")
-    if not args.name.strip():
-        raise CliError("--name: the user's name is needed (it signs their holding replies)")
-    if args.timezone is not None and not args.timezone.strip():
-        raise CliError("--timezone: empty (leave it out for REPLYMINDER_TIMEZONE)")
     if args.maildir:
         path = Path(args.maildir).expanduser().resolve()
         if not (path / "cur").is_dir() and not (path / "new").is_dir():
