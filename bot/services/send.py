@@ -122,11 +122,11 @@ def _recipient(turn: Turn, thread: Thread, day: date, confirmed: bool) -> Addres
 def holding_body(setup: Acting, thread: Thread, user: User, day: date, to: Address) -> str:
     """The holding reply's text, in the language of the mail it answers (TemplateError if
     the organisation's template cannot be filled)."""
-    language = thread.language
+    language, given = thread.language, short_name(to.name)
     return fill(
         setup.template("holding", language),
-        greeting=greeting("holding", language, short_name(to.name)),
-        name=short_name(to.name) or to.email,  # (for templates of before $greeting)
+        greeting=greeting("holding", language, given),
+        name=given or to.email,  # (for templates of before $greeting)
         subject=thread.subject,
         date=dates.format_date(day, language),
         signature=user.name,
