@@ -11,6 +11,7 @@ import json
 import logging
 import os
 import sys
+import threading
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
@@ -232,13 +233,21 @@ def _user_args(command: argparse.ArgumentParser) -> None:
 
 # ── sync, remind, tick ──────────────────────────────────────────────────────
 def _progress(email: str, page: SyncPage) -> None:
+    """One line per page. Mailboxes sync in threads: each line goes out whole, in one
+    write under a lock (`print` writes the text and its newline apart, so two mailboxes'
+    lines ran together)."""
     if page.mails or page.skipped:
         total = f"/{page.total}" if page.total else ""
-        print(
+        line = (
             f"  {email} {page.folder}: {page.seen}{total} read, {len(page.mails)} in this page"
-            + (f", {page.skipped} skipped" if page.skipped else ""),
-            file=sys.stderr,
+            + (f", {page.skipped} skipped" if page.skipped else "")
         )
+        with _PROGRESS_LOCK:
+            sys.stderr.write(line + "\n")
+            sys.stderr.flush()
+
+
+_PROGRESS_LOCK = threading.Lock()
 
 
 def _sync(args: argparse.Namespace, settings: Any) -> int:

@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import io
 import mailbox
 import shutil
+import sys
+import threading
+import time
 from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import create_engine, select, update
 
 from bot import cli, demo_world
+from bot.core.mail import Folder
+from bot.core.ports import SyncPage
 from bot.services import remind
 from bot.store.models import MailboxRow, User
 from tests.scenario.conftest import DAVID, LAN, World
@@ -236,6 +242,40 @@ def test_an_interrupted_sync_hands_its_mailboxes_back(
     out = world.ok("sync", now="2026-11-30T08:01")
     assert {LAN, DAVID} == {line.split(":")[0] for line in out.splitlines() if "— ok" in line}
     assert [] != world.json("threads", LAN)
+
+
+def test_progress_lines_of_mailboxes_synced_at_once_do_not_run_together(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Mailboxes sync in threads, and each reports its pages: a line must go out whole.
+    (`print` wrote the text, then the newline: the demo showed "lan… 5 in this page
+    david… 1 in this page" on one line.)"""
+    writes: list[str] = []
+
+    class Recorder(io.StringIO):
+        def write(self, text: str) -> int:
+            writes.append(text)
+            time.sleep(0.001)  # let the other thread in between writes, as a terminal does
+            return len(text)
+
+    monkeypatch.setattr(sys, "stderr", Recorder())
+    pages = {
+        email: SyncPage(Folder.SENT, [], "state", skipped=1, seen=n, total=9)
+        for n, email in enumerate((LAN, DAVID), 1)
+    }
+
+    def report(email: str) -> None:
+        for _ in range(20):
+            cli._progress(email, pages[email])
+
+    threads = [threading.Thread(target=report, args=(email,)) for email in pages]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    lines = "".join(writes).splitlines()
+    assert 40 == len(lines)
+    assert all(line.count("@") == 1 and line.endswith("1 skipped") for line in lines)
 
 
 def test_a_mailbox_another_process_holds_is_named_not_passed_over(
