@@ -125,16 +125,19 @@ def resolve(turn: Turn) -> Thread | Answer:
         if thread is None or thread.user_id != user.id or (ref is not None and thread.ref != ref):
             return turn.say("not_yours", "refused")
         return thread
+    if turn.command.bad_ref == "#":  # a "#" and no number after it
+        return _which(turn)
     if turn.command.bad_ref:
         return turn.say("no_thread", "error", ref=turn.command.bad_ref)
     if ref is not None:
         thread = store.by_ref(session, user.id, ref)
         return thread if thread else turn.say("no_thread", "error", ref=ref)
-    thread = _last_reminded(session, user.id)
-    if thread is None:
-        example = commands.examples(turn.command.verb, turn.locale)
-        return turn.say("which", "error", example=example)
-    return thread
+    return _last_reminded(session, user.id) or _which(turn)
+
+
+def _which(turn: Turn) -> Answer:
+    example = commands.examples(turn.command.verb, turn.locale)
+    return turn.say("which", "error", example=example)
 
 
 def _last_reminded(session: Session, user_id: int) -> Thread | None:

@@ -300,9 +300,11 @@ def test_without_ref_the_last_reminded_thread_is_meant(synced: World) -> None:
 def test_a_mistyped_ref_changes_no_thread(synced: World) -> None:
     """ "xong #2x" is no email of hers: it does not close the one last reminded of."""
     before = synced.json("threads", LAN)
-    answers = [synced.chat(LAN, text) for text in ("xong #2x", "không quan trọng #abc")]
-    assert [("error", None)] * 2 == [(a["action"], a["thread"]) for a in answers]
+    texts = ("xong #2x", "không quan trọng #abc", "xong #")
+    answers = [synced.chat(LAN, text) for text in texts]
+    assert [("error", None)] * 3 == [(a["action"], a["thread"]) for a in answers]
     assert "Bạn không có email #2x." in answers[0]["reply"]
+    assert answers[2]["reply"].startswith("Email nào? Hãy thêm số của email, ví dụ xong #3")
     assert before == synced.json("threads", LAN)
 
 
