@@ -12,9 +12,12 @@ import signal
 import threading
 from datetime import datetime
 
+from sqlalchemy.exc import SQLAlchemyError
+
 from bot import app as composition
 from bot.core.clock import Clock
 from bot.settings import Settings
+from bot.store import db
 from bot.web import serve
 
 log = logging.getLogger(__name__)
@@ -27,7 +30,15 @@ def tick(app: composition.App, now: datetime) -> None:
     sync. A first sync can take minutes; reminders planned at the tick's start time would
     be leased (5 minutes) from then, and another worker could take them as abandoned
     while this one sends them."""
-    for report in app.sync(now, due_only=True):
+    try:
+        reports = app.sync(now, due_only=True)
+    except SQLAlchemyError as error:  # the reminders already due still go out (or fail too)
+        log.error("sync failed: database: %s", db.reason(error))
+        reports = []
+    except Exception:
+        log.exception("sync failed")
+        reports = []
+    for report in reports:
         if report.error:
             log.warning("sync %s failed: %s", report.email, report.error)
         elif report.new:
@@ -45,6 +56,8 @@ def keep_ticking(app: composition.App, stop: threading.Event) -> None:
     while not stop.is_set():
         try:
             tick(app, app.clock.now())
+        except SQLAlchemyError as error:  # its message would quote rows (PostgreSQL's detail)
+            log.error("tick failed: database: %s", db.reason(error))
         except Exception:  # a bad round must not end the service; the next one retries
             log.exception("tick failed")
         stop.wait(TICK_SECONDS)

@@ -7,6 +7,7 @@ carried only as far as triage needs them and are never stored whole.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -15,6 +16,25 @@ from enum import StrEnum
 from bot.core.domains import within
 
 TEXT_LIMIT = 20_000  # characters of body text kept for triage; the rest is never read
+# What the store keeps of an id, an address, a name (its columns are this wide). Mail is
+# written by anyone: a longer value is fitted here, once, so that every provider's mail
+# and every later look-up agree on it, and a crafted header cannot fail a sync.
+ID_LIMIT = 998  # a Message-ID: as long as a header line may be (RFC 5322)
+KEY_LIMIT = 255  # a conversation id
+ADDRESS_LIMIT = 320  # an address: 64 before the "@", 255 after (RFC 5321)
+NAME_LIMIT = 200  # a display name
+
+
+def fitted_id(value: str, limit: int = ID_LIMIT) -> str:
+    """`value`, or when it is longer than `limit`, a stand-in made from all of it: the
+    same for the same value (a reply naming it still finds it), and no real id."""
+    if len(value) <= limit:
+        return value
+    return f"long.{hashlib.sha256(value.encode()).hexdigest()[:40]}@replyminder.invalid"
+
+
+def fitted_name(name: str, limit: int = NAME_LIMIT) -> str:
+    return name if len(name) <= limit else name[: limit - 1] + "…"
 
 
 class Folder(StrEnum):
@@ -36,7 +56,9 @@ class Address:
     name: str = ""
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "email", self.email.strip().lower())
+        object.__setattr__(self, "email", fitted_id(self.email.strip().lower(), ADDRESS_LIMIT))
+        if len(self.name) > NAME_LIMIT:
+            object.__setattr__(self, "name", fitted_name(self.name))
 
     @property
     def domain(self) -> str:
@@ -83,6 +105,16 @@ class Mail:
     attachments: tuple[Attachment, ...] = ()
     last_verb: Verb | None = None
     last_verb_at: datetime | None = None
+
+    def __post_init__(self) -> None:
+        ids = (self.message_id, self.in_reply_to or "", *self.references)
+        if any(len(i) > ID_LIMIT for i in ids):
+            object.__setattr__(self, "message_id", fitted_id(self.message_id))
+            if self.in_reply_to:
+                object.__setattr__(self, "in_reply_to", fitted_id(self.in_reply_to))
+            object.__setattr__(self, "references", tuple(map(fitted_id, self.references)))
+        if self.conversation_id and len(self.conversation_id) > KEY_LIMIT:
+            object.__setattr__(self, "conversation_id", fitted_id(self.conversation_id, KEY_LIMIT))
 
     def header(self, name: str) -> str:
         return self.headers.get(name.lower(), "")

@@ -29,8 +29,8 @@ from bot.core.mail import Folder, Viewer
 from bot.core.ports import MailboxUnavailable, MailError, MailProvider, SyncPage
 from bot.core.suggest import Forwards, Route
 from bot.services.filing import Context, ingest
+from bot.store import db, users
 from bot.store import threads as store
-from bot.store import users
 from bot.store.db import Store
 from bot.store.lookup import Lookup
 from bot.store.models import MailboxRow, User
@@ -244,8 +244,12 @@ def sync_all(
         else:
             try:
                 report = sync_mailbox(store_, provider, mailbox_id, org, now, progress)
-            except SQLAlchemyError:
-                raise  # the database is the trouble: handing the lease back would wait on it too
+            except SQLAlchemyError as error:  # locked, gone away: this mailbox's pass ends
+                # (what it stored stays); the others are tried, the lease handed back if it can
+                why = f"database: {db.reason(error)}"
+                log.info("mailbox %s: %s", email, why)
+                _release_quietly(store_, mailbox_id, owner, now, why)
+                return Report(email, error=why)
             except BaseException:  # Ctrl-C, a bug: hand the lease back, or no sync runs for
                 _release_quietly(store_, mailbox_id, owner, now)  # the lease's half hour
                 raise
@@ -260,9 +264,11 @@ def sync_all(
         return [*pool.map(one, claimed), *others]
 
 
-def _release_quietly(store_: Store, mailbox_id: int, owner: str, now: datetime) -> None:
+def _release_quietly(
+    store_: Store, mailbox_id: int, owner: str, now: datetime, why: str = "the sync was interrupted"
+) -> None:
     try:
         with store_.unit() as session:
-            users.release_mailbox(session, mailbox_id, owner, now, now, "the sync was interrupted")
+            users.release_mailbox(session, mailbox_id, owner, now, now, why)
     except SQLAlchemyError as error:
-        log.warning("mailbox %d: its lease was not handed back: %s", mailbox_id, error)
+        log.warning("mailbox %d: its lease was not handed back: %s", mailbox_id, db.reason(error))

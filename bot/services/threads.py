@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from bot.core import conversation, reminders
-from bot.core.mail import Address, Folder, Mail
+from bot.core.mail import ADDRESS_LIMIT, Address, Folder, Mail, fitted_name
 from bot.core.risks import Risk
 from bot.core.suggest import suggest
 from bot.core.text import excerpt
@@ -183,7 +183,8 @@ def close_answered(thread: Thread, by: str, at: datetime, now: datetime) -> None
 
 
 def close_forwarded(thread: Thread, to: str, now: datetime) -> None:
-    thread.state, thread.forwarded_to = State.FORWARDED, to
+    """`to`: whom it went to, one address or several (cut short when very many)."""
+    thread.state, thread.forwarded_to = State.FORWARDED, fitted_name(to, ADDRESS_LIMIT)
     thread.snoozed_until, thread.next_remind_at, thread.updated_at = None, None, now
 
 

@@ -19,7 +19,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.exc import DatabaseError as SQLAlchemyDatabaseError
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
@@ -72,7 +72,11 @@ def connect(url: str) -> Store:
     if url.startswith("sqlite"):
         args["connect_args"] = {"timeout": 15}
         _make_parent(url)
-    engine = create_engine(url, pool_pre_ping=not url.startswith("sqlite"), **args)
+    # hide_parameters: a database error's message would quote the statement's values,
+    # a page of subjects and excerpts, into the log
+    engine = create_engine(
+        url, pool_pre_ping=not url.startswith("sqlite"), hide_parameters=True, **args
+    )
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
     return Store(engine)
@@ -120,7 +124,7 @@ def upgrade(store: Store) -> bool:
     except SQLAlchemyDatabaseError as error:  # the file is no SQLite database, or damaged
         if type(error) is not SQLAlchemyDatabaseError:
             raise  # an integrity or programming error: a bug, not the database's state
-        raise DatabaseError(f"database unusable: {_reason(error)}") from None
+        raise DatabaseError(f"database unusable: {reason(error)}") from None
 
 
 def _current(connection: Connection) -> str | None:
@@ -139,8 +143,12 @@ def _known() -> set[str]:
 
 def describe(error: OperationalError) -> str:
     """One line for an operational database error (locked, unreachable, refused)."""
-    return f"database unavailable: {_reason(error)}"
+    return f"database unavailable: {reason(error)}"
 
 
-def _reason(error: SQLAlchemyDatabaseError) -> str:
-    return str(error.orig).strip().splitlines()[0] if error.orig else str(error)
+def reason(error: SQLAlchemyError) -> str:
+    """The driver's first line: without the statement, and without the detail lines in
+    which PostgreSQL quotes the row (a thread's subject and excerpt), so fit for a log."""
+    cause = getattr(error, "orig", None) or error
+    lines = str(cause).strip().splitlines()
+    return lines[0] if lines else type(cause).__name__

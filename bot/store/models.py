@@ -26,6 +26,8 @@ from sqlalchemy import (
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from bot.core.mail import ADDRESS_LIMIT, ID_LIMIT, KEY_LIMIT, NAME_LIMIT
+
 NAMING = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
     "uq": "uq_%(table_name)s_%(column_0_N_name)s",
@@ -133,14 +135,14 @@ class Thread(Base):
     ref: Mapped[int] = mapped_column(insert_sentinel=True)
     subject: Mapped[str] = mapped_column(Text)
     subject_key: Mapped[str] = mapped_column(String(255))
-    conversation_id: Mapped[str | None] = mapped_column(String(255))
-    sender_email: Mapped[str] = mapped_column(String(320))
-    sender_name: Mapped[str] = mapped_column(String(200))
-    reply_to: Mapped[str | None] = mapped_column(String(320))
+    conversation_id: Mapped[str | None] = mapped_column(String(KEY_LIMIT))
+    sender_email: Mapped[str] = mapped_column(String(ADDRESS_LIMIT))
+    sender_name: Mapped[str] = mapped_column(String(NAME_LIMIT))
+    reply_to: Mapped[str | None] = mapped_column(String(ADDRESS_LIMIT))
     list_id: Mapped[str | None] = mapped_column(String(255))
     language: Mapped[str] = mapped_column(String(5))
     excerpt: Mapped[str] = mapped_column(String(400))
-    message_id: Mapped[str] = mapped_column(String(998))  # the latest message awaiting a reply
+    message_id: Mapped[str] = mapped_column(String(ID_LIMIT))  # the latest message awaiting a reply
     provider_id: Mapped[str] = mapped_column(Text)
     references: Mapped[list[Any]] = mapped_column(default=list)
     importance: Mapped[str] = mapped_column(String(8))
@@ -156,8 +158,8 @@ class Thread(Base):
     due_at: Mapped[datetime]
     snoozed_until: Mapped[datetime | None]
     promised_by: Mapped[datetime | None]
-    forwarded_to: Mapped[str | None] = mapped_column(String(320))
-    answered_by: Mapped[str | None] = mapped_column(String(320))
+    forwarded_to: Mapped[str | None] = mapped_column(String(ADDRESS_LIMIT))
+    answered_by: Mapped[str | None] = mapped_column(String(ADDRESS_LIMIT))
     answered_at: Mapped[datetime | None]
     next_remind_at: Mapped[datetime | None] = mapped_column(index=True)
     last_reminded_at: Mapped[datetime | None]
@@ -179,14 +181,14 @@ class MessageRow(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     folder: Mapped[str] = mapped_column(String(8))
-    message_id: Mapped[str] = mapped_column(String(998))
+    message_id: Mapped[str] = mapped_column(String(ID_LIMIT))
     thread_id: Mapped[int | None] = mapped_column(ForeignKey("threads.id"))
     # Ingest sets the thread object, new or not, and the page's one flush fills the id in.
     thread: Mapped[Thread | None] = relationship()
     provider_id: Mapped[str] = mapped_column(Text)
-    sender_email: Mapped[str] = mapped_column(String(320))
-    counterpart: Mapped[str] = mapped_column(String(320))  # Sent: first recipient
-    in_reply_to: Mapped[str | None] = mapped_column(String(998))
+    sender_email: Mapped[str] = mapped_column(String(ADDRESS_LIMIT))
+    counterpart: Mapped[str] = mapped_column(String(ADDRESS_LIMIT))  # Sent: first recipient
+    in_reply_to: Mapped[str | None] = mapped_column(String(ID_LIMIT))
     subject_key: Mapped[str] = mapped_column(String(255))
     at: Mapped[datetime]
     own: Mapped[bool] = mapped_column(default=False)  # written by the bot itself
@@ -210,10 +212,10 @@ class ForwardRecord(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
-    sender_email: Mapped[str] = mapped_column(String(320))
+    sender_email: Mapped[str] = mapped_column(String(ADDRESS_LIMIT))
     subject_key: Mapped[str] = mapped_column(String(255))
-    to_email: Mapped[str] = mapped_column(String(320))
-    to_name: Mapped[str] = mapped_column(String(200))
+    to_email: Mapped[str] = mapped_column(String(ADDRESS_LIMIT))
+    to_name: Mapped[str] = mapped_column(String(NAME_LIMIT))
     at: Mapped[datetime]
 
 

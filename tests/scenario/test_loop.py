@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import mailbox
+import os
 import shutil
 import sys
 import threading
@@ -17,7 +18,7 @@ from bot import cli, demo_world
 from bot.core.mail import Folder
 from bot.core.ports import SyncPage
 from bot.services import remind
-from bot.store.models import MailboxRow, User
+from bot.store.models import MailboxRow, Thread, User
 from tests.scenario.conftest import DAVID, LAN, World
 
 THREAD_FIELDS = {
@@ -205,6 +206,67 @@ def test_a_malformed_message_is_skipped_and_the_rest_goes_on(world: World) -> No
     assert 0 == code
     assert "1 skipped" in out
     assert any(t["subject"].startswith("KHẨN") for t in world.json("threads", LAN))
+
+
+def test_mail_with_over_long_headers_is_tracked_and_its_reply_found(world: World) -> None:
+    """A 600-character display name, a 415-character address and a 1,500-character
+    Message-ID fit no column: on PostgreSQL the page failed ("value too long") and the
+    mailbox was stuck. They are fitted, the same way in the reply that names the id."""
+    long_id, name = "x" * 1_500 + "@spam.example", "Vietcombank " * 50
+    sender = "a" * 400 + "@spam.example"
+    box = mailbox.Maildir(world.boxes[LAN], create=False)
+    box.add(
+        f"From: {name} <{sender}>\r\nTo: lan@saomai.vn\r\nSubject: Dai qua\r\n"
+        f"Message-ID: <{long_id}>\r\nDate: Mon, 30 Nov 2026 07:30:00 +0700\r\n\r\n"
+        "Chi tra loi giup em nhe?\r\n".encode()
+    )
+    world.ok("sync", now="2026-11-30T08:00")
+    assert "pending" == world.thread(LAN, "Dai qua")["state"]
+    many = ", ".join(f"nguoi{n}@saomai.vn" for n in range(40))  # forwarded to: 800 characters
+    mailbox.Maildir(world.boxes[LAN] / ".Sent", create=False).add(
+        f"From: lan@saomai.vn\r\nTo: {many}\r\nSubject: Fwd: Dai qua\r\n"
+        f"Message-ID: <fwd-1@saomai.vn>\r\nIn-Reply-To: <{long_id}>\r\n"
+        "Date: Mon, 30 Nov 2026 07:45:00 +0700\r\n\r\nNho moi nguoi xem.\r\n".encode()
+    )
+    world.ok("sync", now="2026-11-30T08:10")
+    thread = world.thread(LAN, "Dai qua")
+    assert "forwarded" == thread["state"]
+    assert len(thread["from"]) <= 320 and len(thread["forwarded_to"]) <= 320
+    with create_engine(os.environ["REPLYMINDER_DATABASE_URL"]).connect() as connection:
+        kept = connection.scalar(select(Thread.sender_name).where(Thread.subject == "Dai qua"))
+    assert kept is not None and 200 == len(kept) and kept.startswith("Vietcombank Vietcombank")
+
+
+def test_a_page_the_database_refuses_stops_that_mailbox_only(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A page of Lan's the database will not store (an unforeseen too-long value, or the
+    database locked for longer than its wait): her mailbox reports it in one line,
+    without the row's values, and hands its lease back; David is synced and reminded all
+    the same (the whole pass used to stop, every lease held for half an hour)."""
+    from sqlalchemy.exc import DataError
+
+    from bot.services import filing
+
+    ingest = filing.ingest
+
+    def refuse(context: filing.Context, mail: object) -> None:
+        if context.user.email == LAN:
+            detail = "value too long for type character varying(200)\nDETAIL: Key=(Bí mật)"
+            raise DataError("INSERT …", {}, Exception(detail))
+        ingest(context, mail)  # type: ignore[arg-type]
+
+    monkeypatch.setattr("bot.services.ingest.ingest", refuse)
+    code, out, err = world.run("tick", now="2026-11-30T08:00")
+    assert 1 == code
+    assert "to david@" in out
+    errors = [line for line in err.splitlines() if not line.startswith("  ")]
+    assert [f"replyminder: {LAN}: database: value too long for type character varying(200)"] == (
+        errors
+    )
+    monkeypatch.setattr("bot.services.ingest.ingest", ingest)
+    out = world.ok("sync", now="2026-11-30T08:01")  # not held: the lease was handed back
+    assert f"{LAN}: 11 new" in out
 
 
 @pytest.mark.parametrize("command", ["sync", "tick"])

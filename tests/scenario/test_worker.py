@@ -61,6 +61,24 @@ def test_a_ticks_reminders_are_planned_as_of_the_end_of_its_sync(
     assert {NOW + timedelta(minutes=6)} == stamps
 
 
+def test_a_sync_that_fails_outright_still_lets_the_due_reminders_out(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The mail side breaks in a way no mailbox report covers: the reminders already due
+    are sent all the same (before, the whole tick was given up)."""
+    world.ok("sync", now="2026-11-30T07:59")
+    app = composition.build(load(os.environ, None), FixedClock(NOW))
+
+    def broken(*args: Any, **kwargs: Any) -> list[Report]:
+        raise RuntimeError("the mail side is broken")
+
+    monkeypatch.setattr(app, "sync", broken)
+    worker.tick(app, NOW)
+    with app.store.unit() as session:
+        sent = session.scalars(select(OutboxRow.kind).where(OutboxRow.status == "sent")).all()
+    assert ["dm"] * 5 == sent  # three reminders, two digests (sent as DMs)
+
+
 def test_two_workers_reminding_at_once_send_each_reminder_once(world: World) -> None:
     """Worker A has planned a round (its reminders leased to it, not sent yet) when worker
     B runs a whole pass: B sends what waits unclaimed (the digests), A then its own

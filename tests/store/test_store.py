@@ -11,7 +11,7 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import create_engine, select
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from bot.core.mail import Address
 from bot.core.ports import Mailbox
@@ -43,6 +43,16 @@ def test_times_come_back_aware_in_utc(store: db.Store) -> None:
         user = session.scalar(select(User))
         assert user is not None
         assert (hanoi, UTC) == (user.created_at, user.created_at.tzinfo)
+
+
+def test_a_database_error_does_not_quote_the_values(store: db.Store) -> None:
+    """What goes to the log names the failure, never the subjects and excerpts of the rows."""
+    with pytest.raises(IntegrityError) as refused, store.unit() as session:
+        session.add_all(
+            User(email="c@x.vn", name=f"Bí mật {n}", locale="vi", timezone="UTC") for n in (1, 2)
+        )
+    assert "[SQL parameters hidden" in str(refused.value)
+    assert "Bí mật" not in db.reason(refused.value)  # (PostgreSQL's detail line quotes the row)
 
 
 def test_naive_times_are_refused(store: db.Store) -> None:
