@@ -182,17 +182,18 @@ class WorkCalendar:
         ("02:30-03:15"); unclamped, working time would exceed wall-clock time.
         """
         day = moment.astimezone(self.tz).date()
-        previous_end = moment
-        for offset in range(_SEARCH_LIMIT_DAYS):
+        previous_end, last_found = moment, 0
+        for offset in itertools.count():  # as far as the caller reads: a span may be years
+            if offset - last_found >= _SEARCH_LIMIT_DAYS:
+                raise ValueError("no working time within ten years")
             current = day + timedelta(days=offset)
             if not self.is_working_day(current):
                 continue
             for a, b in self.spans:
                 start, end = max(self._at(current, a), previous_end), self._at(current, b)
                 if end > start:
-                    previous_end = end
+                    previous_end, last_found = end, offset
                     yield start, end
-        raise ValueError("no working time within ten years")
 
     def _at(self, day: date, minute: int) -> datetime:
         """Wall-clock `minute` after midnight of `day` (24:00 is the next midnight), in UTC.

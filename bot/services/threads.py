@@ -48,7 +48,9 @@ def new_thread(
         sender_name=sender.name,
         language=language,
         first_seen_at=now,
-        backfilled=context.backfill,
+        # mail from before the look-back, read late (moved back into the Inbox), is history
+        # too: listed, not DMed as overdue
+        backfilled=context.backfill or mail.received_at < now - context.org.lookback,
         updated_at=now,
         **_message(mail),
         **_cycle(context, key, mail, verdict, risks),

@@ -273,3 +273,23 @@ def test_next_working_time_is_working_time(cal: WorkCalendar, a: datetime) -> No
         cal.is_working_time(result),
         cal.between(a, result),
     )
+
+
+def test_working_time_over_many_years_is_measured_not_refused() -> None:
+    """Mail from 2015 moved back into the Inbox: its card measures eleven years of working
+    time (it raised "no working time within ten years", and the pass stopped for all)."""
+    old, now = hcm(2015, 10, 2, 10), hcm(2026, 11, 30, 10)
+    span = VN.between(old, now)
+    assert timedelta(hours=8 * 240 * 11) < span < timedelta(hours=8 * 255 * 11)
+    assert -span == VN.between(now, old)
+    assert now == VN.add(old, span / timedelta(hours=1))
+
+
+def test_a_calendar_whose_every_day_is_a_holiday_is_still_refused() -> None:
+    class Always(NoHolidays):
+        def __contains__(self, day: object) -> bool:
+            return True
+
+    never = WorkCalendar(tz=HCM, holidays=Always())
+    with pytest.raises(ValueError, match="no working time within ten years"):
+        never.add(hcm(2026, 11, 30), 1)

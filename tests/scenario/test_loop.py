@@ -189,6 +189,25 @@ def test_mail_dated_in_the_future_is_due_from_when_it_was_seen(synced: World) ->
     )
 
 
+def test_mail_years_old_moved_back_into_the_inbox_stops_nobodys_reminders(
+    synced: World,
+) -> None:
+    """The first sync skips mail before its look-back; later, an old mail moved back into
+    the Inbox is read like any other. Measuring its eleven years of working time raised,
+    and every user's reminders and Lan's list stopped with it. It is listed, as mail found
+    by the first sync already overdue is, without a breach DM."""
+    mailbox.Maildir(synced.boxes[LAN], create=False).add(
+        b"From: old@khach.vn\r\nTo: lan@saomai.vn\r\nSubject: Thu cu 2015\r\n"
+        b"Message-ID: <e1@khach.vn>\r\nDate: Fri, 02 Oct 2015 10:00:00 +0700\r\n\r\n"
+        b"Can you check?\r\n"
+    )
+    out = synced.ok("tick", now="2026-11-30T10:15")
+    assert "to lan@" in out  # her other reminders go on
+    assert "old@khach.vn" not in out  # history read late: no "overdue" DM for it
+    listed = synced.chat(LAN, "danh sách", now="2026-11-30T10:16")["reply"]
+    assert "Thu cu 2015" in listed
+
+
 def test_resync_duplicates_nothing(synced: World) -> None:
     """Files renamed by a mail client (new → cur, flags) are read again, not tracked twice."""
     before = synced.json("threads", LAN, "--all")
