@@ -14,6 +14,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import OperationalError
 
 from bot import app as composition
+from bot.store import db
 
 log = logging.getLogger(__name__)
 APP_KEY = web.AppKey("replyminder", composition.App)
@@ -34,8 +35,9 @@ async def _health(request: web.Request) -> web.Response:
     try:
         with app.store.engine.connect() as connection:
             connection.execute(text("SELECT 1"))
-    except OperationalError as error:
-        return web.json_response({"ok": False, "database": str(error.orig)}, status=503)
+    except OperationalError as error:  # the reason is for the log, not for whoever asks
+        log.warning("health check: database unavailable: %s", db.reason(error))
+        return web.json_response({"ok": False, "database": "unavailable"}, status=503)
     return web.json_response({"ok": True, "database": app.store.dialect})
 
 

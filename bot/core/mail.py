@@ -37,6 +37,15 @@ def fitted_name(name: str, limit: int = NAME_LIMIT) -> str:
     return name if len(name) <= limit else name[: limit - 1] + "…"
 
 
+def _fitted_id(value: str, limit: int = ID_LIMIT) -> str:
+    return fitted_id(_without_nul(value), limit)
+
+
+def _without_nul(text: str) -> str:
+    """NUL is no character of any mail text, and PostgreSQL stores no string holding one."""
+    return text.replace("\0", "") if "\0" in text else text
+
+
 class Folder(StrEnum):
     INBOX = "inbox"
     SENT = "sent"
@@ -56,9 +65,10 @@ class Address:
     name: str = ""
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "email", fitted_id(self.email.strip().lower(), ADDRESS_LIMIT))
-        if len(self.name) > NAME_LIMIT:
-            object.__setattr__(self, "name", fitted_name(self.name))
+        email = _without_nul(self.email).strip().lower()
+        object.__setattr__(self, "email", fitted_id(email, ADDRESS_LIMIT))
+        if len(self.name) > NAME_LIMIT or "\0" in self.name:
+            object.__setattr__(self, "name", fitted_name(_without_nul(self.name)))
 
     @property
     def domain(self) -> str:
@@ -74,6 +84,11 @@ class Link:
     text: str
     href: str
 
+    def __post_init__(self) -> None:
+        if "\0" in self.text or "\0" in self.href:
+            object.__setattr__(self, "text", _without_nul(self.text))
+            object.__setattr__(self, "href", _without_nul(self.href))
+
 
 @dataclass(frozen=True, slots=True)
 class Attachment:
@@ -82,6 +97,11 @@ class Attachment:
     name: str
     content_type: str
     size: int
+
+    def __post_init__(self) -> None:
+        if "\0" in self.name or "\0" in self.content_type:
+            object.__setattr__(self, "name", _without_nul(self.name))
+            object.__setattr__(self, "content_type", _without_nul(self.content_type))
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,14 +127,22 @@ class Mail:
     last_verb_at: datetime | None = None
 
     def __post_init__(self) -> None:
+        for name in ("subject", "text", "provider_id"):
+            if "\0" in getattr(self, name):
+                object.__setattr__(self, name, _without_nul(getattr(self, name)))
+        if any("\0" in value for value in self.headers.values()):
+            object.__setattr__(
+                self, "headers", {k: _without_nul(v) for k, v in self.headers.items()}
+            )
         ids = (self.message_id, self.in_reply_to or "", *self.references)
-        if any(len(i) > ID_LIMIT for i in ids):
-            object.__setattr__(self, "message_id", fitted_id(self.message_id))
+        if any(len(i) > ID_LIMIT or "\0" in i for i in ids):
+            object.__setattr__(self, "message_id", _fitted_id(self.message_id))
             if self.in_reply_to:
-                object.__setattr__(self, "in_reply_to", fitted_id(self.in_reply_to))
-            object.__setattr__(self, "references", tuple(map(fitted_id, self.references)))
-        if self.conversation_id and len(self.conversation_id) > KEY_LIMIT:
-            object.__setattr__(self, "conversation_id", fitted_id(self.conversation_id, KEY_LIMIT))
+                object.__setattr__(self, "in_reply_to", _fitted_id(self.in_reply_to))
+            object.__setattr__(self, "references", tuple(map(_fitted_id, self.references)))
+        conversation = self.conversation_id
+        if conversation and (len(conversation) > KEY_LIMIT or "\0" in conversation):
+            object.__setattr__(self, "conversation_id", _fitted_id(conversation, KEY_LIMIT))
 
     def header(self, name: str) -> str:
         return self.headers.get(name.lower(), "")

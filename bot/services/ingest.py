@@ -98,7 +98,7 @@ def sync_mailbox(
                         progress(email, page)
     except MailError as error:  # MailboxUnavailable included: this mailbox only
         report.error = str(error)
-        log.info("mailbox %s: %s", email, error)  # the caller reports it (worker log, CLI)
+        log.debug("mailbox %s: %s", email, error)  # the caller reports it (worker log, CLI)
     return report
 
 
@@ -247,7 +247,7 @@ def sync_all(
             except SQLAlchemyError as error:  # locked, gone away: this mailbox's pass ends
                 # (what it stored stays); the others are tried, the lease handed back if it can
                 why = f"database: {db.reason(error)}"
-                log.info("mailbox %s: %s", email, why)
+                log.debug("mailbox %s: %s", email, why)
                 _release_quietly(store_, mailbox_id, owner, now, why)
                 return Report(email, error=why)
             except BaseException:  # Ctrl-C, a bug: hand the lease back, or no sync runs for

@@ -23,7 +23,8 @@ LONG_ID = "x" * 1_500 + "@spam.example"
 
 
 def mail(**values: object) -> Mail:
-    return Mail(Folder.INBOX, "1", values.pop("message_id", "m@x"), "s", None, AT, **values)  # type: ignore[arg-type]
+    given = {"message_id": "m@x", "subject": "s", "sender": None, **values}
+    return Mail(folder=Folder.INBOX, provider_id="1", received_at=AT, **given)  # type: ignore[arg-type]
 
 
 @given(st.text(min_size=0, max_size=3_000), st.sampled_from([ID_LIMIT, KEY_LIMIT, ADDRESS_LIMIT]))
@@ -68,3 +69,29 @@ def test_ordinary_values_are_untouched() -> None:
         same.references,
         same.conversation_id,
     )
+
+
+def test_nul_characters_are_dropped_wherever_mail_carries_them() -> None:
+    """PostgreSQL stores no string holding NUL: one in a subject failed the page for good."""
+    from bot.core.mail import Attachment, Link
+
+    sender = Address("mi\0nh@x.vn", "Mi\0nh")
+    nul = mail(
+        message_id="a\0@x",
+        in_reply_to="p\0@x",
+        references=("p\0@x",),
+        conversation_id="c\0",
+        sender=sender,
+        subject="nul\0byte",
+        text="body\0",
+        headers={"list-id": "<l\0.x>"},
+        links=(Link("t\0", "https://x\0.vn"),),
+        attachments=(Attachment("a\0.pdf", "application/pdf\0", 1),),
+    )
+    carried = [
+        nul.message_id, nul.in_reply_to, *nul.references, nul.conversation_id, nul.subject,
+        nul.text, *nul.headers.values(), nul.links[0].text, nul.links[0].href,
+        nul.attachments[0].name, nul.attachments[0].content_type, sender.email, sender.name,
+    ]  # fmt: skip
+    assert not any("\0" in (value or "") for value in carried)
+    assert ("nulbyte", "minh@x.vn", "p@x") == (nul.subject, sender.email, nul.in_reply_to)

@@ -103,6 +103,14 @@ def test_registration_refuses_what_it_cannot_use(world: World, tmp_path: Path) -
         "user", "add", "x@saomai.vn", "--name", "X", "--maildir", str(tmp_path / "nowhere")
     )
     assert 2 == code and "is not a Maildir" in err
+    (tmp_path / "half" / "new").mkdir(parents=True)  # every sync would say "no Maildir"
+    code, _, err = world.run(
+        "user", "add", "x@saomai.vn", "--name", "X", "--maildir", str(tmp_path / "half")
+    )
+    assert (2, f"replyminder: {tmp_path / 'half'} is not a Maildir (no cur/ inside)\n") == (
+        code,
+        err,
+    )
     code, _, err = world.run(
         "user", "add", LAN, "--name", "Lan", "--maildir", str(world.boxes[LAN])
     )

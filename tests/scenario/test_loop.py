@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import logging
 import mailbox
 import os
 import shutil
@@ -256,6 +257,18 @@ def test_mail_with_over_long_headers_is_tracked_and_its_reply_found(world: World
     assert kept is not None and 200 == len(kept) and kept.startswith("Vietcombank Vietcombank")
 
 
+def test_a_nul_character_in_mail_is_dropped_not_stored(world: World) -> None:
+    """PostgreSQL refuses strings holding NUL: one in a subject failed the page, and the
+    mailbox, for good."""
+    mailbox.Maildir(world.boxes[LAN], create=False).add(
+        b"From: Minh <minh@vinaplast.vn>\r\nTo: lan@saomai.vn\r\nSubject: nul\x00byte\r\n"
+        b"Message-ID: <nul-1@vinaplast.vn>\r\nDate: Mon, 30 Nov 2026 07:30:00 +0700\r\n\r\n"
+        b"Chi xac nhan\x00 giup em nhe?\r\n"
+    )
+    world.ok("sync", now="2026-11-30T08:00")
+    assert "pending" == world.thread(LAN, "nulbyte")["state"]
+
+
 def test_a_page_the_database_refuses_stops_that_mailbox_only(
     world: World, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -290,12 +303,14 @@ def test_a_page_the_database_refuses_stops_that_mailbox_only(
 
 @pytest.mark.parametrize("command", ["sync", "tick"])
 def test_a_missing_maildir_is_reported_and_other_mailboxes_go_on(
-    world: World, command: str
+    world: World, command: str, caplog: pytest.LogCaptureFixture
 ) -> None:
     """Lan's Maildir vanishes: one clear line for her on stderr and a non-zero exit;
     David's mail is still synced (and, in a tick, he is still reminded)."""
     shutil.rmtree(world.boxes[LAN])
+    caplog.set_level(logging.INFO)  # the default level: the log said it a second time
     code, out, err = world.run(command, now="2026-11-30T08:00")
+    assert not [r for r in caplog.records if "no Maildir" in r.getMessage()]
     assert 1 == code
     errors = [line for line in err.splitlines() if not line.startswith("  ")]  # not progress
     assert [f"replyminder: {LAN}: no Maildir"] == [line[: len(LAN) + 25] for line in errors]
