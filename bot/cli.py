@@ -7,6 +7,7 @@ stderr and a non-zero exit, never a traceback.
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import logging
 import os
@@ -15,7 +16,7 @@ import threading
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy.exc import OperationalError
@@ -44,6 +45,37 @@ class CliError(Exception):
 def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
+    streams = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = _Shown(sys.stdout), _Shown(sys.stderr)
+    try:
+        return _main(args)
+    finally:
+        sys.stdout, sys.stderr = streams
+
+
+class _Shown(io.TextIOBase):
+    """An output stream without control characters (but tab and newline). What the CLI
+    prints holds text strangers wrote (subjects, names, a mistyped command echoed back):
+    an escape sequence in it would drive the operator's terminal."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+
+    def write(self, text: str) -> int:
+        self.stream.write(text.translate(_CONTROLS))
+        return len(text)
+
+    def flush(self) -> None:
+        self.stream.flush()
+
+    def isatty(self) -> bool:
+        return self.stream.isatty()
+
+
+_CONTROLS = dict.fromkeys([*range(0x09), *range(0x0B, 0x20), *range(0x7F, 0xA0)])
+
+
+def _main(args: argparse.Namespace) -> int:
     try:
         settings = load(os.environ)
         _logging(settings.log_level)
@@ -343,8 +375,22 @@ def _chat(args: argparse.Namespace, settings: Any) -> int:
 
 def _chat_args(command: argparse.ArgumentParser) -> None:
     command.add_argument("email", help="the user who writes")
-    command.add_argument("text", help="what they write, e.g. 'snooze #3 2h' or 'hẹn #3 thứ sáu'")
+    command.add_argument(
+        "text", type=_utf8, help="what they write, e.g. 'snooze #3 2h' or 'hẹn #3 thứ sáu'"
+    )
     _json_flag(command, "one JSON object: the reply, the action, the thread")
+
+
+def _utf8(text: str) -> str:
+    """Bytes the terminal sent that are no UTF-8 come as lone surrogates: refused here, in
+    the usage's words, rather than by the database's encoder."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise argparse.ArgumentTypeError(
+            "not valid UTF-8 (check the terminal's encoding)"
+        ) from None
+    return text
 
 
 def _threads(args: argparse.Namespace, settings: Any) -> int:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import mailbox
 import signal
 import socket
 import sqlite3
@@ -236,3 +237,27 @@ def test_a_port_in_use_is_one_line(
         s[: len(str(port)) + 36] for s in said
     ]
     assert "address already in use" in err and "Traceback" not in err
+
+
+def test_control_characters_strangers_wrote_never_reach_the_terminal(world: World) -> None:
+    """A subject holding an escape sequence (or one typed into a command and echoed back)
+    would drive the operator's terminal: what the CLI prints holds no control character."""
+    mailbox.Maildir(world.boxes[LAN], create=False).add(
+        b"From: Minh <minh@vinaplast.vn>\r\nTo: lan@saomai.vn\r\n"
+        b"Subject: =?utf-8?q?G=E1=BA=A5p=1B]0;pwned=07_=1B[31mdo?=\r\n"
+        b"Message-ID: <esc-1@vinaplast.vn>\r\nDate: Mon, 30 Nov 2026 07:30:00 +0700\r\n\r\n"
+        b"Chi xac nhan giup em nhe?\r\n"
+    )
+    printed = [world.run("tick", now="2026-11-30T08:00")[1], world.ok("threads", LAN)]
+    printed.append(world.ok("chat", LAN, "hoãn #1 2h\x1b[31m\x07", now="2026-11-30T08:05"))
+    assert "]0;pwned" in printed[1] and "2h[31m" in printed[2]  # the text, without ESC or BEL
+    assert not [text for text in printed if "\x1b" in text or "\x07" in text]
+
+
+def test_chat_text_that_is_no_utf8_is_refused_in_one_line(world: World) -> None:
+    """Bytes a terminal sent in another encoding arrive as lone surrogates."""
+    with pytest.raises(SystemExit) as refused:
+        world.run("chat", LAN, "xong #3 \udced\udca0\udc80")
+    assert 2 == refused.value.code
+    last = world.capsys.readouterr().err.strip().splitlines()[-1]
+    assert last.endswith("argument text: not valid UTF-8 (check the terminal's encoding)")
