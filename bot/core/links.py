@@ -67,7 +67,7 @@ def host(url: str) -> str:
     """The host name of a URL, lower case; "" when it has none or cannot be read (kept:
     the risk checks ask it of each link more than once, and mail links the same pages)."""
     try:
-        return (urlsplit(url).hostname or "").lower()
+        return (urlsplit(browsed(url)).hostname or "").lower()
     except ValueError:
         return ""
 
@@ -88,10 +88,10 @@ _KIT_PAGE: Final = re.compile(
 )
 
 
-def _hidden(link: Link, real: str, shown: str | None) -> dict[str, str] | None:
+def _hidden(href: str, text: str, real: str, shown: str | None) -> dict[str, str] | None:
     """A link that hides where it goes: a bare IP, a user name before "@", a kit page."""
-    parts = urlsplit(link.href.strip())
-    if is_ip(real) and real != shown and real not in link.text:  # a shown IP hides nothing
+    parts = urlsplit(href)
+    if is_ip(real) and real != shown and real not in text:  # a shown IP hides nothing
         return {"why": "ip", "real": real}
     if "@" in parts.netloc and shown is None:  # "http://user@evil.com/": the user part misleads
         return {"why": "userinfo", "real": real}
@@ -100,12 +100,36 @@ def _hidden(link: Link, real: str, shown: str | None) -> dict[str, str] | None:
     return None
 
 
+def browsed(href: str) -> str:
+    """The URL a browser opens for `href`, as the WHATWG URL standard reads it: control
+    characters and spaces around it trimmed, tabs and line breaks inside dropped, and in
+    a web link backslashes taken for slashes and any run of them after the scheme for
+    "//". ("https:\\evil.example", "ht\ttps://…", "https://evil.example\\@bank.com" all
+    go to evil.example, where a strict reading found another host, or none.)"""
+    url = href.strip(_AROUND).translate(_INSIDE)
+    web = _WEB_SCHEME.match(url)
+    if web is None:
+        return url
+    rest = url[web.end() :]
+    cut = min((at for at in (rest.find("?"), rest.find("#")) if at >= 0), default=len(rest))
+    return f"{web.group(1).lower()}://{rest[:cut].replace(chr(92), '/')}{rest[cut:]}"
+
+
+_AROUND: Final = "".join(map(chr, range(0x21)))
+_INSIDE: Final = str.maketrans("", "", "\t\n\r")
+_WEB_SCHEME: Final = re.compile(r"(https?):[/\\]*", re.IGNORECASE)
+_SCRIPTED: Final = re.compile(r"(javascript|vbscript|data):", re.IGNORECASE)
+
+
 def _judge(link: Link, own: str, protected: frozenset[str]) -> dict[str, str] | None:
-    href = link.href.strip()
+    href = browsed(link.href)
+    scripted = _SCRIPTED.match(href)
+    if scripted and (shown := shown_host(link.text)):  # shows a site, runs a script instead
+        return {"why": "script", "shown": shown, "real": scripted.group().lower()}
     if not re.match(r"https?://", href, re.IGNORECASE):
         return None
     real, shown = host(href), shown_host(link.text) or _dressed_as(href)
-    hidden = _hidden(link, real, shown)
+    hidden = _hidden(href, link.text, real, shown)
     if hidden or shown is None:
         return hidden
     for leaf in map(host, destinations(href)):

@@ -228,6 +228,10 @@ DETECTORS: Final = (
                            "written before an “@”: do not click it.",
                      "vi": "Một liên kết giấu đích thật {real} sau một tên người dùng đặt "
                            "trước dấu “@”: đừng bấm vào."},
+        "script": {"en": "A link shows “{shown}” but runs {real} code or opens content made "
+                         "inside the email instead of that website: do not click it.",
+                   "vi": "Một liên kết hiển thị “{shown}” nhưng thực ra chạy mã {real} hoặc mở "
+                         "nội dung nằm sẵn trong email, không phải trang web đó: đừng bấm vào."},
         "kit": {"en": "A link leads to a sign-in page hidden in the files of another website "
                       "({real}), as phishing kits are: do not click it.",
                 "vi": "Một liên kết dẫn tới trang đăng nhập giấu trong tệp của một trang web "

@@ -31,8 +31,9 @@ _HIDDEN = re.compile(
     r"|<(script|style|title|template)\b[^<>]*+>.*?(?:</\1\s*>|\Z)",
     re.DOTALL | re.IGNORECASE,
 )
-_ANCHOR = re.compile(r"<[aA](?=[\s>])((?:[^<>\"']++|\"[^\"<]*+\"|'[^'<]*+')*+)>")
-_ANCHOR_END = re.compile(r"</?[aA][\s>]")  # a link's text ends where the next <a> or </a> is
+_ANCHOR = re.compile(r"<[aA](?=[\s/>])((?:[^<>\"']++|\"[^\"<]*+\"|'[^'<]*+')*+)>")
+# A link's text ends where the next <a> or </a> is ("<a/href=…>": a browser reads "/" as a space)
+_ANCHOR_END = re.compile(r"</?[aA][\s/>]")
 _IMAGE = re.compile(r"<img\b([^<>]*+)>", re.IGNORECASE)
 _ATTRIBUTE = re.compile(r"([^\s=/>]+)(?:\s*=\s*(\"[^\"]*\"|'[^']*'|[^\s>]+))?")
 _BREAK = "\0"  # stands for a block's line break while the source's own line breaks become spaces

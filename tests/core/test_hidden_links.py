@@ -103,3 +103,42 @@ def test_windfall_counts_kinds_of_promises_not_sums() -> None:
         windfall(Prose.of("We paid $1,000,000,000 and $2,000,000,000.")),
         windfall(Prose.of("You are the beneficiary of 25 million US dollars.")),
     )
+
+
+BANK = "https://www.vietcombank.com.vn/login"
+
+
+@pytest.mark.parametrize(
+    "href",
+    [
+        "https://evil.example\\@www.vietcombank.com.vn/",  # "\" ends the host in a browser
+        "https:\\\\evil.example/x",
+        "https:///evil.example/x",
+        "ht\ttps://evil.example/x",
+        "ht\r\n tps://evil.example/x".replace(" ", ""),
+        "\x01 https://evil.example/x",
+    ],
+)
+def test_a_link_written_as_only_a_browser_reads_it_is_still_judged(href: str) -> None:
+    """A browser forgives backslashes, extra slashes, tabs, line breaks and control
+    characters; a strict reading found another host, or none, and no risk at all."""
+    judged = found(RiskKind.LINK_MISMATCH, sender=STRANGER, links=(Link(BANK, href),))
+    assert [{"shown": "www.vietcombank.com.vn", "real": "evil.example"}] == judged
+
+
+@pytest.mark.parametrize(
+    ("href", "real"),
+    [
+        ("javascript:location='https://evil.example'", "javascript:"),
+        ("DATA:text/html;base64,PGgxPg==", "data:"),
+    ],
+)
+def test_a_link_showing_a_site_but_running_a_script_is_a_mismatch(href: str, real: str) -> None:
+    judged = found(RiskKind.LINK_MISMATCH, sender=STRANGER, links=(Link(BANK, href),))
+    assert [{"why": "script", "shown": "www.vietcombank.com.vn", "real": real}] == judged
+
+
+def test_a_script_link_that_shows_no_site_is_left_alone() -> None:
+    """ "Print this page" running a script claims no destination."""
+    link = Link("Print this page", "javascript:window.print()")
+    assert [] == found(RiskKind.LINK_MISMATCH, sender=STRANGER, links=(link,))
