@@ -17,7 +17,12 @@ PROGRAM: Final = frozenset({
     "exe", "scr", "com", "pif", "msi", "msp", "cpl", "bat", "cmd", "js", "jse", "vbs", "vbe",
     "wsf", "wsh", "ps1", "psm1", "hta", "lnk", "jar", "reg", "dll", "application", "gadget",
     "appx", "msix", "apk", "sct", "chm", "url", "iqy", "slk", "inf", "scf", "vb",
+    "xll", "one", "onepkg", "rdp", "msc", "settingcontent-ms", "library-ms", "website",
+    "xbap", "appref-ms", "diagcab", "wsc",
 })  # fmt: skip
+# A web page as a file opens in the browser, off any site: the usual carrier of a fake
+# sign-in form ("HTML smuggling"). From outside the company only: colleagues send reports.
+WEB_PAGE: Final = frozenset({"html", "htm", "shtml", "xhtml", "svg", "mht", "mhtml"})
 DISK_IMAGE: Final = frozenset({"iso", "img", "vhd", "vhdx"})
 MACRO: Final = frozenset({
     "docm", "dotm", "xlsm", "xltm", "xlam", "pptm", "potm", "ppam", "ppsm", "sldm",
@@ -49,7 +54,8 @@ _BIDI: Final = re.compile("[\u202a-\u202e\u2066-\u2069]")
 
 def extensions(name: str) -> list[str]:
     """The dotted suffixes of a file name, lower case ("Invoice.PDF.exe" → ["pdf", "exe"])."""
-    parts = name.strip().strip(".").lower().split(".")
+    # Windows drops trailing dots and spaces: "invoice.exe. . ." runs as invoice.exe
+    parts = name.strip(" \t.").lower().split(".")
     return [part.strip() for part in parts[1:]][-3:]
 
 
@@ -81,6 +87,10 @@ def _archive(attachment: Attachment, outside: bool) -> bool:
     return outside and (_last(attachment) in ARCHIVE or split)
 
 
+def _web_page(attachment: Attachment, outside: bool) -> bool:
+    return outside and _last(attachment) in WEB_PAGE
+
+
 # First match wins: (why, rule(attachment, sent from outside the company)).
 DANGERS: Final[tuple[tuple[str, Callable[[Attachment, bool], bool]], ...]] = (
     ("disguised", _disguised),
@@ -88,6 +98,7 @@ DANGERS: Final[tuple[tuple[str, Callable[[Attachment, bool], bool]], ...]] = (
     ("disk_image", _disk_image),
     ("macro", _macro),
     ("archive", _archive),
+    ("web_page", _web_page),
 )
 
 

@@ -125,6 +125,9 @@ class Mail:
     attachments: tuple[Attachment, ...] = ()
     last_verb: Verb | None = None
     last_verb_at: datetime | None = None
+    # From's further addresses, or a second From's: some mail clients show one of these as
+    # the sender, which is how forged mail shows one sender to the filter, another to you
+    also_from: tuple[Address, ...] = ()
 
     def __post_init__(self) -> None:
         for name in ("subject", "text", "provider_id"):

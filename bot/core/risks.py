@@ -169,7 +169,14 @@ def _brand_domains(name: str) -> tuple[str, ...]:
 
 
 def _spoofed_display_name(seen: Examined) -> Iterator[Params]:
-    if seen.sender is None or seen.internal:
+    if seen.sender is None:
+        return
+    own = registrable(seen.sender.domain)
+    other = next((a for a in seen.mail.also_from if registrable(a.domain) != own), None)
+    if other is not None:  # two senders: the filter read one, a mail client may show the other
+        yield {"why": "two_senders", "first": seen.sender.email, "other": other.email}
+        return
+    if seen.internal:
         return
     label = registrable(seen.sender.domain).split(".")[0]
     claimed = {registrable(domain).split(".")[0] for domain in _claimed_names(seen)}
@@ -208,7 +215,12 @@ DETECTORS: Final = (
         "en": "The sender calls themselves “{name}” but writes from {domain}: "
               "they are not who they claim to be.",
         "vi": "Người gửi tự xưng là “{name}” nhưng gửi từ {domain}: "
-              "đây không phải người họ tự nhận."}}, weight=2),
+              "đây không phải người họ tự nhận."},
+        "two_senders": {
+        "en": "The email names two senders, {first} and {other}: mail programs show one or "
+              "the other, which is how forged mail hides who sent it.",
+        "vi": "Thư ghi hai người gửi, {first} và {other}: mỗi chương trình email hiển thị một "
+              "người, đây là cách thư giả mạo che giấu người gửi thật."}}, weight=2),
     Detector(RiskKind.LOOKALIKE_DOMAIN, _lookalike_domain, {
         "sender": {"en": "The sender's domain {domain} imitates {target}: "
                          "this email is not from them.",
@@ -275,7 +287,12 @@ DETECTORS: Final = (
         "archive": {"en": "“{name}” is an archive from outside the company that can hide a "
                           "program: open it only if you expected it.",
                     "vi": "“{name}” là tệp nén từ bên ngoài công ty, có thể giấu chương trình "
-                          "độc hại: chỉ mở khi bạn đang chờ tệp này."}}, weight=2),
+                          "độc hại: chỉ mở khi bạn đang chờ tệp này."},
+        "web_page": {"en": "“{name}” is a web page sent as a file from outside the company, "
+                           "a common carrier of fake sign-in forms: never enter a password in it.",
+                     "vi": "“{name}” là một trang web gửi dưới dạng tệp từ bên ngoài công ty, "
+                           "cách hay dùng để tạo trang đăng nhập giả: đừng bao giờ nhập mật khẩu "
+                           "vào đó."}}, weight=2),
     Detector(RiskKind.UNKNOWN_SENDER_ATTACHMENT, _unknown_sender_attachment, {
         "": {"en": "Attachment “{name}” from a sender you have never written to: "
                    "do not open it unless you expected it.",

@@ -71,13 +71,15 @@ def parse(
     if delivered is None:
         raise MalformedMail("no date anywhere: no Date, Received or file time")
     body = read_body(header_fields, body_bytes)
+    authors = _addresses(fields, "from", body.charset)
     return Mail(
         folder=folder,
         provider_id=provider_id,
         message_id=next(iter(_ids(_first(fields, "message-id"))), "")
         or _made_up_id(fields, body_bytes),
         subject=_header(fields, "subject", body.charset),
-        sender=next(iter(_addresses(fields, "from", body.charset)), None),
+        sender=next(iter(authors), None),
+        also_from=authors[1:],
         received_at=delivered,
         to=_addresses(fields, "to", body.charset),
         cc=_addresses(fields, "cc", body.charset),

@@ -79,6 +79,14 @@ def test_several_attachments_from_a_stranger_make_one_warning() -> None:
         ("f.zip.001", "archive"),
         ("parts.r01", "archive"),
         ("files.7z", "archive"),
+        ("invoice.exe. . .", "program"),  # Windows drops the trailing dots and spaces
+        ("addin.xll", "program"),
+        ("notes.one", "program"),
+        ("connect.rdp", "program"),
+        ("console.msc", "program"),
+        ("Remittance.html", "web_page"),  # from outside: a fake sign-in form as a file
+        ("scan.svg", "web_page"),
+        ("invoice.pdf.exe  ..", "disguised"),
     ],
 )
 def test_dangerous_attachment_names(name: str, why: str) -> None:
@@ -93,6 +101,12 @@ def test_program_declared_by_its_type() -> None:
     assert [{"name": "photo.jpg", "why": "program"}] == risks(
         written, RiskKind.DANGEROUS_ATTACHMENT
     )
+
+
+def test_a_web_page_from_a_colleague_is_fine() -> None:
+    """A report exported as HTML from inside the company is ordinary work."""
+    page = Attachment("report.html", "text/html", 9_000)
+    assert [] == risks(mail(sender=COLLEAGUE, attachments=(page,)), RiskKind.DANGEROUS_ATTACHMENT)
 
 
 def test_archive_from_a_colleague_is_fine() -> None:
@@ -436,3 +450,20 @@ def test_phishing_mail_end_to_end() -> None:
         RiskKind.LOOKALIKE_DOMAIN, RiskKind.SPOOFED_DISPLAY_NAME, RiskKind.LINK_MISMATCH,
         RiskKind.CREDENTIAL_REQUEST,
     }, True) == ({r.kind for r in found}, looks_like_phishing(found))  # fmt: skip
+
+
+def test_two_senders_from_different_domains_are_a_forgery() -> None:
+    """rspamd's phish_sender: "From: any@attack.com" then "From: admin@legitimate.com";
+    the filter checks one, a mail client may show the other."""
+    forged = mail(
+        sender=Address("any@attack.com"), also_from=(Address("admin@legitimate.com", "Admin"),)
+    )
+    assert [{"why": "two_senders", "first": "any@attack.com", "other": "admin@legitimate.com"}] == (
+        risks(forged, RiskKind.SPOOFED_DISPLAY_NAME)
+    )
+
+
+def test_two_authors_of_one_company_are_ordinary() -> None:
+    """RFC 5322 allows several authors: two colleagues of one firm sign a letter together."""
+    both = mail(sender=Address("a@firm.vn"), also_from=(Address("b@mail.firm.vn"),))
+    assert [] == risks(both, RiskKind.SPOOFED_DISPLAY_NAME)

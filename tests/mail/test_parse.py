@@ -304,3 +304,16 @@ def test_bytes_without_headers_are_malformed(raw: bytes) -> None:
     """Bytes with no header at all raise MalformedMail with a short reason."""
     with pytest.raises(MalformedMail, match="no mail headers"):
         parse_raw(raw)
+
+
+def test_a_second_from_is_kept_beside_the_sender() -> None:
+    """Forged mail carries two From fields: the first is the sender, the rest are kept for
+    the spoofing check (they were dropped, and the forgery passed unseen)."""
+    mail = parse_raw(
+        b"From: any@attack.com\r\nFrom: Admin <admin@legitimate.com>\r\nTo: a@b.vn\r\n"
+        b"Subject: x\r\nDate: Mon, 30 Nov 2026 08:00:00 +0700\r\n\r\nhi\r\n"
+    )
+    assert (Address("any@attack.com"), (Address("admin@legitimate.com", "Admin"),)) == (
+        mail.sender,
+        mail.also_from,
+    )
