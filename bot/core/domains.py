@@ -108,24 +108,29 @@ def skeleton(label: str) -> str:
     return folded.replace("rn", "m").replace("vv", "w").replace("i", "l")
 
 
-def imitated(host: str, protected: Iterable[str]) -> str | None:
-    """The protected domain `host` imitates, or None (never for that domain or its subdomains)."""
-    return _imitated(host, tuple(protected))
+def imitated(host: str, protected: Iterable[str], own: Iterable[str] = ()) -> str | None:
+    """The protected domain `host` imitates, or None (never for that domain or its subdomains).
+
+    `own`: the company's domains, which its mail never comes from under another ending:
+    "congty.com" imitates "congty.vn". (A brand's name elsewhere, "amazon.co.uk", is
+    not taken for a fake: big brands own their name under many endings.)"""
+    return _imitated(host, tuple(protected), tuple(own))
 
 
 # Mail comes from the same few domains again and again, and comparing one with every
 # protected domain (edit distances included) is the costliest risk check: remember it.
 @lru_cache(maxsize=4096)
-def _imitated(host: str, protected: tuple[str, ...]) -> str | None:
+def _imitated(host: str, protected: tuple[str, ...], own: tuple[str, ...] = ()) -> str | None:
     host = host.strip(".").lower()
-    domains = [d for d in protected if d]
+    domains = [d for d in (*own, *protected) if d]
     if not host or is_ip(host) or any(within(host, domain) for domain in domains):
         return None
     label = registrable(host).split(".")[0]
     for domain in domains:
         target = registrable(domain).split(".")[0]
         wrapped = host.startswith(domain + ".") or f".{domain}." in host
-        if wrapped or (label != target and _resembles(label, target)):
+        elsewhere = label == target and domain in own
+        if wrapped or elsewhere or (label != target and _resembles(label, target)):
             return domain
     return None
 

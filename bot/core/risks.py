@@ -97,7 +97,7 @@ def _lookalike_domain(seen: Examined) -> Iterator[Params]:
     senders = [a.domain for a in (seen.sender, *seen.mail.reply_to) if a]
     hosts = {links.host(link.href) for link in seen.mail.links} - {""}
     for where, domain in [*(("sender", d) for d in senders), *(("link", h) for h in sorted(hosts))]:
-        target = imitated(domain, protected)
+        target = imitated(domain, protected, seen.viewer.internal_domains)
         if target:
             yield {"why": where, "domain": domain, "target": target}
 
@@ -107,7 +107,7 @@ def _credential_request(seen: Examined) -> Iterator[Params]:
     # reminder, a shop's "sign in to see your order"); a lure sends you elsewhere.
     # Unless that site itself imitates another ("vietcombank-secure.com").
     own = registrable(seen.sender.domain) if seen.sender else ""
-    if own and imitated(own, _protected(seen.viewer)):
+    if own and imitated(own, _protected(seen.viewer), seen.viewer.internal_domains):
         own = ""
     away = any(registrable(links.host(link.href)) not in (own, "") for link in seen.mail.links)
     found = lures.credential_lure(seen.prose, has_links=away)
