@@ -85,7 +85,13 @@ def connect(url: str) -> Store:
 def _make_parent(url: str) -> None:
     path = url.split("///", 1)[1] if "///" in url else ""
     if path and path != ":memory:":
-        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        try:
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        except OSError as error:  # read-only, a file in the way, no such mount
+            why = error.strerror or type(error).__name__
+            raise DatabaseError(
+                f"cannot make the database's folder {Path(path).parent}: {why}"
+            ) from None
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

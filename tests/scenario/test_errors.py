@@ -88,6 +88,19 @@ def test_an_unreachable_database_is_one_line(
     assert err.startswith("replyminder: database unavailable:")
 
 
+def test_a_database_folder_that_cannot_be_made_is_one_line(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """A file where the database's folder should be: one line naming the folder (it was
+    "unexpected error: FileExistsError(17, 'File exists')")."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "data").write_text("not a folder")
+    monkeypatch.setenv("REPLYMINDER_DATABASE_URL", f"sqlite:///{tmp_path}/data/sub/db.sqlite")
+    code, _, err = run(capsys, "threads", "a@b.vn", "--now", "2026-11-30T08:00")
+    assert 1 == code and 1 == len(err.splitlines())
+    assert err.startswith(f"replyminder: cannot make the database's folder {tmp_path}/data/sub: ")
+
+
 def test_unknown_user_and_bad_time(world: World) -> None:
     """An unknown user and an unreadable --now are each one line."""
     code, _, err = world.run("threads", "nobody@saomai.vn")
