@@ -240,9 +240,9 @@ def _mailbox(args: argparse.Namespace) -> Mailbox:
         raise CliError(f"{args.email!r} is not an email address")
     if args.maildir:
         path = Path(args.maildir).expanduser().resolve()
-        missing = [sub for sub in ("cur", "new") if not (path / sub).is_dir()]
+        missing = [f"{sub}/" for sub in ("cur", "new") if not (path / sub).is_dir()]
         if missing:  # (the provider reads both: with one alone, every sync would fail)
-            raise CliError(f"{path} is not a Maildir (no {' or '.join(missing)}/ inside)")
+            raise CliError(f"{path} is not a Maildir (no {' or '.join(missing)} inside)")
         return Mailbox(email, "maildir", str(path))
     kind = "exchange" if args.exchange else "graph"
     return Mailbox(email, kind, email)

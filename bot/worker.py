@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import signal
+import sys
 import threading
 from datetime import datetime
 
@@ -25,13 +26,23 @@ log = logging.getLogger(__name__)
 TICK_SECONDS = 60.0
 
 
-def tick(app: composition.App, now: datetime) -> None:
+class Stopping(BaseException):
+    """The service is stopping: a sync in progress ends after its current page, handing
+    its mailboxes back (not an `Exception`: nothing on the way may take it for a failure)."""
+
+
+def tick(app: composition.App, now: datetime, stop: threading.Event | None = None) -> None:
     """One round of the service: due mailboxes, then due reminders as of the end of the
     sync. A first sync can take minutes; reminders planned at the tick's start time would
     be leased (5 minutes) from then, and another worker could take them as abandoned
-    while this one sends them."""
+    while this one sends them. Once `stop` is set, the sync ends at its next page."""
+
+    def stopped(_email: str, _page: object) -> None:
+        if stop is not None and stop.is_set():
+            raise Stopping
+
     try:
-        reports = app.sync(now, due_only=True)
+        reports = app.sync(now, due_only=True, progress=stopped)
     except SQLAlchemyError as error:  # the reminders already due still go out (or fail too)
         log.error("sync failed: database: %s", db.reason(error))
         reports = []
@@ -55,7 +66,10 @@ def keep_ticking(app: composition.App, stop: threading.Event) -> None:
     )
     while not stop.is_set():
         try:
-            tick(app, app.clock.now())
+            tick(app, app.clock.now(), stop)
+        except Stopping:
+            log.info("worker stopped in the middle of a sync; its mailboxes are handed back")
+            return
         except SQLAlchemyError as error:  # its message would quote rows (PostgreSQL's detail)
             log.error("tick failed: database: %s", db.reason(error))
         except Exception:  # a bad round must not end the service; the next one retries
@@ -68,18 +82,26 @@ def run(settings: Settings, clock: Clock, *, web: bool, ticking: bool) -> int:
 
     `clock` is the real one, or (`web`/`worker --now`) a fixed one for trying things out.
     """
-    app = composition.build(settings, clock)
+    app = composition.build(settings, clock, echo=sys.stdout)  # the console chat's DMs
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    worker = threading.Thread(target=keep_ticking, args=(app, stop), daemon=True)
+    worker = threading.Thread(target=keep_ticking, args=(app, stop), name="worker", daemon=True)
     if ticking:
         worker.start()
     try:
         if web:
-            serve(app, settings.port)
+            serve(app, settings.port)  # returns on SIGTERM or Ctrl-C (aiohttp's own handlers)
         else:
             while not stop.wait(3600):
                 pass
-    finally:
+    except KeyboardInterrupt:  # Ctrl-C: a stop like SIGTERM, not a failure
+        pass
+    finally:  # (also when the web server could not start: the worker may be mid-sync)
         stop.set()
+        if worker.is_alive():
+            log.info("stopping: the sync in progress ends after its current page")
+            worker.join(STOP_SECONDS)
     return 0
+
+
+STOP_SECONDS = 60.0  # how long a stop waits for the sync's page (then its lease stays 30 min)

@@ -47,6 +47,9 @@ class SyncPage:
     skipped: int = 0  # messages that could not be read (the provider logged why)
     seen: int = 0  # messages looked at so far in this pass, for progress
     total: int | None = None  # messages this pass will look at, when known
+    # a page of a first sync, resumed ones too: the mailbox's past (mail found already
+    # overdue in it is listed in the digest, not DMed)
+    first: bool = False
 
 
 class MailProvider(Protocol):

@@ -79,11 +79,13 @@ def _iso(moment: datetime | None) -> str:
 
 
 def _urgent_first(t: ThreadView, cal: WorkCalendar, p: Policy) -> datetime | None:
-    return t.first_seen_at if t.importance is Importance.URGENT else None
+    return t.first_seen_at if t.importance is Importance.URGENT and not found_late(t) else None
 
 
 def _high_first(t: ThreadView, cal: WorkCalendar, p: Policy) -> datetime | None:
-    return cal.add(t.received_at, p.high_after) if t.importance is Importance.HIGH else None
+    if t.importance is not Importance.HIGH or found_late(t):
+        return None
+    return cal.add(t.received_at, p.high_after)
 
 
 def _repeat(t: ThreadView, cal: WorkCalendar, p: Policy) -> datetime | None:
@@ -93,16 +95,17 @@ def _repeat(t: ThreadView, cal: WorkCalendar, p: Policy) -> datetime | None:
 
 
 def _warning(t: ThreadView, cal: WorkCalendar, p: Policy) -> datetime | None:
-    return None if _found_late(t) else cal.add(t.received_at, p.sla_hours * p.sla_warning)
+    return None if found_late(t) else cal.add(t.received_at, p.sla_hours * p.sla_warning)
 
 
 def _breach(t: ThreadView, cal: WorkCalendar, p: Policy) -> datetime | None:
-    return None if _found_late(t) else t.due_at
+    return None if found_late(t) else t.due_at
 
 
-def _found_late(t: ThreadView) -> bool:
+def found_late(t: ThreadView) -> bool:
     """Mail already overdue when a mailbox was first read (weeks of it, maybe): the digest
-    lists it; a DM each, at once, would bury the user."""
+    lists it; a DM each, at once, would bury the user (urgent and high ones too: connecting
+    a busy mailbox sent hundreds, a third of them for mail days past its deadline)."""
     return t.backfilled and t.due_at <= t.first_seen_at
 
 

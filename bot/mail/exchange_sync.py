@@ -105,12 +105,13 @@ class SyncPass:
             if batch is None:  # Exchange forgot the state: once per pass, start over
                 state, seen, total = SyncState(), 0, self._total()
                 continue
-            mails, skipped = self._read(batch.changes, state.first)
+            first = state.first
+            mails, skipped = self._read(batch.changes, first)
             seen += len(batch.changes)
             done = batch.last or batch.state == state.ews
-            state = SyncState(batch.state, state.first and not done, self.version())
+            state = SyncState(batch.state, first and not done, self.version())
             shown = None if total is None else max(total, seen)
-            yield SyncPage(self.kind, mails, state.dump(), skipped, seen, shown)
+            yield SyncPage(self.kind, mails, state.dump(), skipped, seen, shown, first)
             if done:
                 return
 

@@ -162,12 +162,14 @@ class _Pass:
         mails, skipped = self._mails(entries)
         seen += len(entries)
         shown = max(total, seen) if total is not None else None
+        first = total is not None  # only a first pass is counted (a resumed one keeps it)
         if next_link := data.get("@odata.nextLink"):
             state = DeltaState(str(next_link), seen, total)
-            return SyncPage(self.folder, mails, state.dump(), skipped, seen, shown), str(next_link)
+            page = SyncPage(self.folder, mails, state.dump(), skipped, seen, shown, first)
+            return page, str(next_link)
         if delta_link := data.get("@odata.deltaLink"):
             state = DeltaState(str(delta_link))
-            return SyncPage(self.folder, mails, state.dump(), skipped, seen, shown), None
+            return SyncPage(self.folder, mails, state.dump(), skipped, seen, shown, first), None
         raise MailError(f"Graph gave {self.user} a delta page with no next or delta link")
 
     def _start(self) -> str:

@@ -109,9 +109,11 @@ class _Pass:
             skipped += mail is _Skip.UNREADABLE
             progress.add(entry, bound)
             if len(mails) == PAGE_SIZE and seen < len(todo):
-                yield SyncPage(self.folder, mails, progress.dump(), skipped, seen, len(todo))
+                yield SyncPage(
+                    self.folder, mails, progress.dump(), skipped, seen, len(todo), self.first
+                )
                 mails, skipped = [], 0
-        yield SyncPage(self.folder, mails, done.dump(), skipped, len(todo), len(todo))
+        yield SyncPage(self.folder, mails, done.dump(), skipped, len(todo), len(todo), self.first)
 
     def _listing(self) -> Iterator[Entry]:
         for sub in _SUBDIRS:  # new/ first: a message moving to cur/ meanwhile is seen there

@@ -89,7 +89,7 @@ def sync_mailbox(
             for folder in (Folder.SENT, Folder.INBOX):
                 since = now - org.lookback
                 for page in provider.sync(mailbox, folder, states.get(folder), since):
-                    backfill = states.get(folder) is None
+                    backfill = page.first or states.get(folder) is None
                     _ingest_page(store_, mailbox_id, page, org, now, backfill, report)
                     if report.new >= statistics_at:  # a bulk load: after 1,000, 2,000, 4,000…
                         _refresh_statistics(store_, email)

@@ -177,7 +177,9 @@ def _plan_digest(session: Session, user: User, setup: Reminding, now: datetime) 
         view = store.view(t)
         if looks_like_phishing(view.risks):
             phishing.append(t)
-        elif t.state == State.PENDING and t.importance in DIGEST_IMPORTANCE:
+        elif t.state == State.PENDING and (
+            t.importance in DIGEST_IMPORTANCE or reminders.found_late(view)
+        ):  # (found overdue by the first sync: no DM of its own, whatever its importance)
             waiting.append(t.id)
     risky = [*phishing, *_risky_unwarned(session, user.id)]
     if waiting or risky:

@@ -143,10 +143,13 @@ def test_mail_found_overdue_at_first_sync_goes_to_the_digest() -> None:
     """A backfilled thread already overdue when first seen gets no warning or breach DM
     (a mailbox with weeks of such mail would start with a burst of them): the digest."""
     old = datetime(2026, 11, 16, 9, 0, tzinfo=TZ)
-    t = thread(received_at=old, first_seen_at=MONDAY_10, backfilled=True)
-    decision = decide(t, CAL, POLICY, MONDAY_10)
-    assert (None, frozenset()) == (decision.send, decision.taken)
-    assert next_check(t, CAL, POLICY) is None
+    for importance in Importance:  # urgent and high ones too: no first DM
+        t = thread(importance, received_at=old, first_seen_at=MONDAY_10, backfilled=True)
+        decision = decide(t, CAL, POLICY, MONDAY_10)
+        assert (None, frozenset()) == (decision.send, decision.taken)
+        assert next_check(t, CAL, POLICY) is None
+    fresh = thread(Importance.URGENT, received_at=MONDAY_10, backfilled=True)
+    assert decide(fresh, CAL, POLICY, MONDAY_10).send is not None  # within its deadline: DMed
 
 
 def test_closed_threads_are_never_reminded() -> None:

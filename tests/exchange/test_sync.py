@@ -105,6 +105,7 @@ def test_a_large_first_sync_comes_in_pages_with_progress(
     pages = sync(provider, fake)
     shape = [(len(p.mails), p.seen, p.total, json.loads(p.state)["first"]) for p in pages]
     assert [(500, 500, 1100, True), (500, 1000, 1100, True), (100, 1100, 1100, False)] == shape
+    assert [True, True, True] == [page.first for page in pages]  # each page brings the past
     assert 1100 == len({mail.message_id for page in pages for mail in page.mails})
     assert (3, 11) == (fake.count("SyncFolderItems"), fake.count("GetItem"))
 

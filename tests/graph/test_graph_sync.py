@@ -51,8 +51,8 @@ def test_first_sync_pages_with_progress(
     for number in range(250):
         deliver(box, number)
     pages = sync(provider)
-    assert [(100, 100, 250), (100, 200, 250), (50, 250, 250)] == [
-        (len(p.mails), p.seen, p.total) for p in pages
+    assert [(100, 100, 250, True), (100, 200, 250, True), (50, 250, 250, True)] == [
+        (len(p.mails), p.seen, p.total, p.first) for p in pages
     ]
     assert 250 == len({mail.message_id for page in pages for mail in page.mails})
     assert "$skiptoken=" in json.loads(pages[0].state)["link"]

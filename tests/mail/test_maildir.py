@@ -142,6 +142,10 @@ def test_a_first_sync_resumed_from_a_page_still_honours_since(root: Path) -> Non
     rest = sync(root, state=first_page.state)
     assert "inbox/9999.host" not in ids(rest)
     assert 5 == sum(len(page.mails) for page in rest)
+    # and its pages still say so: ingest lists what they bring that is overdue, not DMs it
+    assert [True, True] == [first_page.first, *(page.first for page in rest if page.mails)]
+    deliver(root, "new/later.host", message(10_000))
+    assert [False] == [page.first for page in sync(root, state=rest[-1].state)]
 
 
 def test_since_limits_a_first_sync(root: Path) -> None:

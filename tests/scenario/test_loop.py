@@ -209,6 +209,22 @@ def test_mail_years_old_moved_back_into_the_inbox_stops_nobodys_reminders(
     assert "Thu cu 2015" in listed
 
 
+def test_a_mailbox_first_read_a_week_late_starts_with_a_digest_not_a_burst(
+    world: World,
+) -> None:
+    """Every mail is past its deadline when the mailbox is first read: no DM for any of
+    them, urgent and high included (only the phishing warning); the digest lists them all."""
+
+    def sent(out: str) -> list[str]:
+        return [line for line in out.splitlines() if line.startswith("── ") and "lan@" in line]
+
+    out = world.ok("tick", now="2026-12-07T08:00")
+    assert 1 == len(sent(out)) and "lừa đảo" in out  # the one DM: the phishing warning
+    out = world.ok("tick", now="2026-12-08T08:00")  # (her first digest: the next morning)
+    assert ["── digest to lan@saomai.vn (console) ──"] == sent(out)
+    assert "KHẨN: Xác nhận đơn hàng" in out and "Báo cáo doanh số" in out
+
+
 def test_resync_duplicates_nothing(synced: World) -> None:
     """Files renamed by a mail client (new → cur, flags) are read again, not tracked twice."""
     before = synced.json("threads", LAN, "--all")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import mailbox
 import os
+import threading
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -77,6 +78,22 @@ def test_a_sync_that_fails_outright_still_lets_the_due_reminders_out(
     with app.store.unit() as session:
         sent = session.scalars(select(OutboxRow.kind).where(OutboxRow.status == "sent")).all()
     assert ["dm"] * 5 == sent  # three reminders, two digests (sent as DMs)
+
+
+def test_a_stop_during_a_sync_hands_the_mailboxes_back(world: World) -> None:
+    """SIGTERM or Ctrl-C while a first sync runs: it ends after its current page and hands
+    its mailboxes back, so the restarted service syncs them at once (the worker thread
+    was dropped mid-sync, every lease held for half an hour, and nothing said so)."""
+    app = composition.build(load(os.environ, None), FixedClock(NOW))
+    stop = threading.Event()
+    stop.set()  # as the signal handler does
+    with pytest.raises(worker.Stopping):
+        worker.tick(app, NOW, stop)
+    restarted = composition.build(load(os.environ, None), FixedClock(NOW))
+    worker.tick(restarted, NOW)  # not "another process is syncing it": synced now
+    assert [t for t in world.json("threads", LAN) if t["subject"].startswith("KHẨN")]
+    stop.set()
+    worker.keep_ticking(app, stop)  # a stopped loop returns at once
 
 
 def test_two_workers_reminding_at_once_send_each_reminder_once(world: World) -> None:
