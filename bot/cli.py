@@ -110,10 +110,14 @@ def _main(args: argparse.Namespace) -> int:
 
 def _logging(level: str) -> None:
     logging.basicConfig(
-        level=level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr
+        level=level,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",  # a service's log is read later
+        datefmt="%Y-%m-%d %H:%M:%S",
+        stream=sys.stderr,
     )
-    # httpx and the Agents SDK (Teams) log every request at INFO
-    for chatty in ("alembic", "httpx", "microsoft_agents"):
+    # httpx and the Agents SDK (Teams) log every request at INFO, aiohttp every hit (health
+    # checks each minute)
+    for chatty in ("alembic", "httpx", "microsoft_agents", "aiohttp.access"):
         logging.getLogger(chatty).setLevel(max(logging.WARNING, logging.getLevelName(level)))
     # At DEBUG, exchangelib logs whole SOAP bodies (mail) and request headers (Basic
     # credentials), requests-oauthlib the token request (the client secret): never below INFO.

@@ -274,3 +274,24 @@ def test_chat_text_that_is_no_utf8_is_refused_in_one_line(world: World) -> None:
     assert 2 == refused.value.code
     last = world.capsys.readouterr().err.strip().splitlines()[-1]
     assert last.endswith("argument text: not valid UTF-8 (check the terminal's encoding)")
+
+
+def test_the_log_says_when_and_spares_the_health_checks(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A service's log is read hours later: each line has its time. aiohttp's access log
+    (a line per health check) stays out at INFO."""
+    import logging
+    import re
+
+    root = logging.getLogger()
+    monkeypatch.setattr(root, "handlers", [])
+    monkeypatch.setattr(root, "level", root.level)  # put back after the test
+    from bot import cli
+
+    cli._logging("INFO")
+    try:
+        record = logging.LogRecord("bot.worker", logging.INFO, "", 0, "worker started", (), None)
+        line = root.handlers[0].format(record)
+        assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d INFO bot.worker: worker started", line)
+        assert not logging.getLogger("aiohttp.access").isEnabledFor(logging.INFO)
+    finally:
+        root.handlers.clear()
