@@ -432,12 +432,15 @@ def _status(args: argparse.Namespace, settings: Any) -> int:
     app = _app(args, settings)
     with app.store.session() as session:
         rows = users.mailbox_status(session)
+    zone = ZoneInfo(settings.timezone)  # the organisation's clock, as sync's messages say
+
+    def local(moment: datetime | None) -> str:
+        return f"{moment.astimezone(zone):%Y-%m-%d %H:%M}" if moment else "never"
+
     for email, row in rows:
-        ok = row.last_success_at.isoformat() if row.last_success_at else "never"
+        ok = local(row.last_success_at)
         error = (
-            f" · last error {row.last_error_at:%Y-%m-%d %H:%M}: {row.last_error}"
-            if row.last_error
-            else ""
+            f" · last error {local(row.last_error_at)}: {row.last_error}" if row.last_error else ""
         )
         print(f"{email:<32} {row.kind:<8} last synced {ok}{error}")
     if not rows:

@@ -1,12 +1,13 @@
-"""The console chat channel: the embedded default, used by the CLI and the demo.
+"""The console chat channel: the embedded default, used by the CLI, the demo and `run`.
 
-It keeps a transcript of what it delivered, in order, and can echo each message
-to a stream; the CLI prints what a pass sent from the deliveries it returns.
+It can echo each message to a stream (`run` and `worker` print every DM); the CLI
+prints what a pass sent from the deliveries it returns. It keeps nothing: in a
+service that runs for months, a transcript would only grow.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TextIO
 
 from bot.core.cards import Card
@@ -17,10 +18,10 @@ from bot.core.ports import ChatAddress
 class ConsoleChannel:
     platform: str = "console"
     echo: TextIO | None = None
-    transcript: list[tuple[ChatAddress, Card]] = field(default_factory=list)
+    sent: int = 0  # messages delivered, for their ids
 
     def send(self, to: ChatAddress, card: Card) -> str:
-        self.transcript.append((to, card))
+        self.sent += 1
         if self.echo is not None:
-            print(f"── to {to.key} ──\n{card.as_text()}\n", file=self.echo)
-        return f"console-{len(self.transcript)}"
+            print(f"── to {to.key} ──\n{card.as_text()}\n", file=self.echo, flush=True)
+        return f"console-{self.sent}"
