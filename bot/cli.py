@@ -11,9 +11,11 @@ import io
 import json
 import logging
 import os
+import signal
 import sys
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 from typing import Any, TextIO
@@ -287,9 +289,41 @@ def _progress(email: str, page: SyncPage) -> None:
 _PROGRESS_LOCK = threading.Lock()
 
 
+@contextmanager
+def _ctrl_c_ends_pages() -> Iterator[None]:
+    """Ctrl-C during a sync: each mailbox stops after its current page and hands itself
+    back. (Mailboxes sync in threads, and Ctrl-C reaches only the main thread, which
+    then waited for every mailbox to finish its whole sync.)"""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, lambda *_: _INTERRUPTED.set())
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+        interrupted = _INTERRUPTED.is_set()
+        _INTERRUPTED.clear()
+    if interrupted:
+        raise KeyboardInterrupt
+
+
+_INTERRUPTED = threading.Event()
+
+
+def _synced(app: composition.App, now: datetime) -> list[ingest.Report]:
+    def progress(email: str, page: SyncPage) -> None:
+        _progress(email, page)
+        if _INTERRUPTED.is_set():
+            raise KeyboardInterrupt
+
+    with _ctrl_c_ends_pages():
+        return app.sync(now, progress=progress)
+
+
 def _sync(args: argparse.Namespace, settings: Any) -> int:
     app = _app(args, settings)
-    reports = app.sync(app.clock.now(), progress=_progress)
+    reports = _synced(app, app.clock.now())
     for report in reports:
         if report.busy_until is not None:
             until = f"{report.busy_until.astimezone(ZoneInfo(settings.timezone)):%H:%M}"
@@ -314,7 +348,7 @@ def _remind(args: argparse.Namespace, settings: Any) -> int:
 def _tick(args: argparse.Namespace, settings: Any) -> int:
     app = _app(args, settings)
     now = app.clock.now()
-    reports = app.sync(now, progress=_progress)
+    reports = _synced(app, now)
     _show_deliveries(app, app.remind(max(now, app.clock.now())), args.json)  # see worker.tick
     return _mailbox_errors(reports)
 

@@ -7,6 +7,7 @@ import logging
 import mailbox
 import os
 import shutil
+import signal
 import sys
 import threading
 import time
@@ -388,6 +389,40 @@ def test_progress_lines_of_mailboxes_synced_at_once_do_not_run_together(
     lines = "".join(writes).splitlines()
     assert 40 == len(lines)
     assert all(line.count("@") == 1 and line.endswith("1 skipped") for line in lines)
+
+
+def test_ctrl_c_stops_every_mailbox_after_its_current_page(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Mailboxes sync in threads and Ctrl-C reaches only the main thread, which then waited
+    for each to finish its whole sync. Now each stops after its current page (here: Sent)
+    and hands itself back; the next sync goes on from there."""
+    progress = cli._progress
+
+    def ctrl_c(email: str, page: SyncPage) -> None:
+        progress(email, page)
+        cli._INTERRUPTED.set()  # what the SIGINT handler does
+
+    monkeypatch.setattr(cli, "_progress", ctrl_c)
+    assert 130 == world.run("sync", now="2026-11-30T08:00")[0]
+    assert [] == world.json("threads", LAN, "--all")  # the Inbox was not read
+    monkeypatch.setattr(cli, "_progress", progress)
+    world.ok("sync", now="2026-11-30T08:01")
+    assert [] != world.json("threads", LAN)
+
+
+def test_ctrl_c_in_a_sync_is_caught_then_raised_once_the_pages_are_done() -> None:
+    noted = []
+
+    def sync_with_ctrl_c() -> None:
+        with cli._ctrl_c_ends_pages():
+            signal.raise_signal(signal.SIGINT)  # no KeyboardInterrupt here: the handler notes it
+            noted.append(cli._INTERRUPTED.is_set())
+
+    with pytest.raises(KeyboardInterrupt):
+        sync_with_ctrl_c()
+    assert [True] == noted and not cli._INTERRUPTED.is_set()
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
 
 
 def test_a_mailbox_another_process_holds_is_named_not_passed_over(
