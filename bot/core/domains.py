@@ -65,8 +65,9 @@ _LURE_WORDS: Final = frozenset({
     "com", "alert", "alerts", "notice", "customer",
 })  # fmt: skip
 _CONFUSABLE: Final = str.maketrans(
-    "0135|аеорсухіјԁѕӏɡοαρνκтмн",  # Cyrillic and Greek letters that pass for Latin ones
-    "oleslaeopcyxijdslgoapvktmh",
+    # Cyrillic, Greek, Armenian and Latin-extension letters that pass for Latin ones
+    "0135|аеорсухіјԁѕӏɡοαρνκтмнıϲɑɩԛѡսօ",
+    "oleslaeopcyxijdslgoapvktmhicaiqwuo",
 )
 
 

@@ -193,6 +193,8 @@ def test_host_dressed_as_user_name() -> None:
         ("security@xn--pypal-4ve.com", "paypal.com"),
         ("alert@paypal.com.verify.ru", "paypal.com"),
         ("it@micros0ft.com", "microsoft.com"),
+        ("it@mıϲrosoft.com", "microsoft.com"),  # dotless ı, Greek lunate ϲ
+        ("service@pɑypɑl.com", "paypal.com"),  # Latin alpha
         ("ketoan@acme.com", "acme.vn"),  # the company's own name under another ending
         ("giamdoc@acme.com.vn", "acme.vn"),
     ],
