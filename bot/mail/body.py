@@ -18,6 +18,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from bot.core.attachments import PROGRAM_TYPES, danger
 from bot.core.mail import TEXT_LIMIT, Attachment, Link
 from bot.mail.charsets import decode_header_value, decode_text, unbase64
 from bot.mail.htmltext import read_html
@@ -72,7 +73,7 @@ def _sort(part: Part, parts: _Parts) -> None:
         parts.attachments.append(_embedded(part))
     elif _is_attachment(part):
         size = _encoded_size(part)
-        parts.attachments.append(Attachment(part.filename(), part.content_type, size))
+        parts.attachments.append(Attachment(_shown_name(part), part.content_type, size))
     elif part.content_type == "text/plain" or part.content_type.startswith("multipart/"):
         parts.plain.append(_text(part))  # a multipart left whole had a broken boundary
     elif part.content_type == "text/html":
@@ -81,13 +82,28 @@ def _sort(part: Part, parts: _Parts) -> None:
 
 
 def _is_attachment(part: Part) -> bool:
-    if part.disposition == "attachment":
-        return True
+    if part.disposition == "attachment" or part.content_type in PROGRAM_TYPES:
+        return True  # (a program is one even with no name: it is what a click runs)
     if part.disposition == "inline" and part.content_type in _TEXTS:
-        return False  # shown as the body, whatever name it carries
+        return _runs(part.filename())  # shown as the body, unless named as a program
     if part.content_type.startswith("image/") and part.content_id:
         return False  # drawn inside the HTML body, not a file the reader opens
     return bool(part.filename())
+
+
+def _shown_name(part: Part) -> str:
+    """Its name; of two (Content-Disposition's and Content-Type's differ: mail programs
+    differ in which they show), the one that warns ("invoice.pdf" and "invoice.exe": the
+    latter); a program's type when it has none."""
+    names = part.filenames()
+    warning = (name for name in names if danger(Attachment(name, part.content_type, 0), True))
+    return next(warning, names[0]) or (
+        part.content_type if part.content_type in PROGRAM_TYPES else ""
+    )
+
+
+def _runs(name: str) -> bool:
+    return bool(name) and danger(Attachment(name, "", 0), False) in ("program", "disguised")
 
 
 def _embedded(part: Part) -> Attachment:

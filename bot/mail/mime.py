@@ -23,6 +23,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from email.message import Message
 from email.policy import Compat32
+from email.utils import collapse_rfc2231_value
 
 from bot.mail.charsets import decode_header_value
 
@@ -83,13 +84,21 @@ class Part:
 
     def filename(self) -> str:
         """The part's file name, decoded; "" when it has none."""
+        return self.filenames()[0] if self.named else ""
+
+    def filenames(self) -> tuple[str, ...]:
+        """Its file names: Content-Disposition's, then Content-Type's when that differs
+        (mail programs differ in which they show); ("",) when it has none."""
         if not self.named:  # the usual case, without parsing parameters
-            return ""
+            return ("",)
         try:
-            name = self.params().get_filename() or ""
+            params = self.params()
+            typed = collapse_rfc2231_value(params.get_param("name") or "")
+            found = [params.get_filename() or "", typed]
         except (ValueError, LookupError):  # an RFC 2231 name in a charset nobody knows
-            return ""
-        return decode_header_value(str(name))
+            return ("",)
+        names = [decode_header_value(str(name)) for name in found]
+        return tuple(dict.fromkeys(name for name in names if name)) or ("",)
 
 
 def read_head(raw: bytes) -> tuple[Fields, bytes]:

@@ -317,3 +317,48 @@ def test_a_second_from_is_kept_beside_the_sender() -> None:
         mail.sender,
         mail.also_from,
     )
+
+
+def multipart(*parts: bytes) -> bytes:
+    head = (
+        b"From: x@evil.example\r\nTo: a@b.vn\r\nSubject: hoa don\r\n"
+        b"Date: Mon, 30 Nov 2026 08:00:00 +0700\r\n"
+        b'Content-Type: multipart/mixed; boundary="B"\r\n\r\n--B\r\n'
+        b"Content-Type: text/plain\r\n\r\nXem tep dinh kem.\r\n"
+    )
+    return head + b"".join(b"--B\r\n" + part + b"\r\n" for part in parts) + b"--B--\r\n"
+
+
+def test_a_part_named_two_ways_is_listed_under_the_name_that_warns() -> None:
+    """Content-Disposition says invoice.pdf, Content-Type says invoice.exe: some mail
+    programs show (and run) the latter, so the check must see it."""
+    mail = parse_raw(multipart(
+        b'Content-Type: application/octet-stream; name="invoice.exe"\r\n'
+        b'Content-Disposition: attachment; filename="invoice.pdf"\r\n'
+        b"Content-Transfer-Encoding: base64\r\n\r\nTVqQAAMAAAAEAAAA\r\n"
+    ))  # fmt: skip
+    assert ["invoice.exe"] == [a.name for a in mail.attachments]
+
+
+def test_a_program_is_an_attachment_without_a_name_or_as_an_inline_text_part() -> None:
+    """A nameless Windows program, and an inline text/html part named as an HTML
+    application: both were dropped (the second read as body text), unchecked."""
+    mail = parse_raw(multipart(
+        b"Content-Type: application/x-msdownload\r\nContent-Transfer-Encoding: base64\r\n\r\n"
+        b"TVqQAAMAAAAEAAAA\r\n",
+        b'Content-Type: text/html; name="update.hta"\r\nContent-Disposition: inline\r\n\r\n'
+        b"<script>run()</script>\r\n",
+    ))  # fmt: skip
+    assert [
+        ("application/x-msdownload", "application/x-msdownload"),
+        ("update.hta", "text/html"),
+    ] == [(a.name, a.content_type) for a in mail.attachments]
+    assert "run()" not in mail.text
+
+
+def test_an_inline_text_part_with_a_text_name_is_still_the_body() -> None:
+    mail = parse_raw(multipart(
+        b'Content-Type: text/plain; name="notes.txt"\r\nContent-Disposition: inline\r\n\r\n'
+        b"Ghi chu cuoc hop\r\n",
+    ))  # fmt: skip
+    assert ([], True) == (list(mail.attachments), "Ghi chu cuoc hop" in mail.text)
