@@ -190,6 +190,9 @@ def _parse(entry: Entry, folder: Folder, raw: bytes) -> Mail | _Skip:
     except MalformedMail as error:
         log.warning("skipped Maildir file %s: %s", entry.path, error)
         return _Skip.UNREADABLE
+    except RecursionError:  # thousands of nested comments or parts, built to break parsers
+        log.warning("skipped Maildir file %s: nested too deeply to read", entry.path)
+        return _Skip.UNREADABLE
     except Exception as error:  # a parser bug must not stop the pass; no content is logged
         log.warning("skipped Maildir file %s: %s", entry.path, type(error).__name__)
         return _Skip.UNREADABLE
@@ -207,7 +210,9 @@ def _find(root: Path, provider_id: str) -> Path:
     subfolder = {folder.value: name for folder, name in _FOLDERS.items()}.get(folder_name)
     found = _locate(root / subfolder, key) if subfolder is not None and key else None
     if found is None:
-        raise MailError(f"message {provider_id} not found in the Maildir")
+        raise MailError(
+            f"the email is no longer in the mailbox (deleted or moved away: {provider_id})"
+        )
     return found
 
 

@@ -169,6 +169,18 @@ def test_garbage_is_skipped_counted_and_logged(
     assert [f"skipped Maildir file {junk}: no mail headers"] == caplog.messages
 
 
+def test_a_mail_nested_too_deeply_is_skipped_with_a_reason_a_person_reads(
+    root: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """20,000 nested comments in From, built to break parsers: the log said "RecursionError"."""
+    nested = b"From: " + b"(" * 20_000 + b")" * 20_000 + b" a@b.vn\r\nSubject: x\r\n\r\nhi\r\n"
+    bomb = deliver(root, "cur/bomb.host:2,S", nested)
+    with caplog.at_level(logging.WARNING, logger="bot.mail.maildir"):
+        pages = sync(root)
+    assert 1 == sum(page.skipped for page in pages)
+    assert [f"skipped Maildir file {bomb}: nested too deeply to read"] == caplog.messages
+
+
 def test_a_huge_file_is_read_in_part(
     root: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -280,7 +292,8 @@ def test_forward_attaches_the_original(root: Path) -> None:
     "original", ["inbox/nope.host", "trash/1.host", "inbox/../cur/1.host", "x"]
 )
 def test_reply_to_a_missing_original_fails_naming_it(root: Path, original: str) -> None:
-    """An original that is not there is a MailError that names it; nothing is written."""
+    """An original that is not there is a MailError that says so and names it (for the
+    log); nothing is written."""
     deliver(root, "cur/1.host:2,S", message(1))
     with pytest.raises(MailError, match=original.replace(".", r"\.")):
         PROVIDER.reply(mailbox(root), original, HOLDING)

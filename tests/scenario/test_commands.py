@@ -308,6 +308,19 @@ def test_a_mistyped_ref_changes_no_thread(synced: World) -> None:
     assert before == synced.json("threads", LAN)
 
 
+def test_a_holding_reply_to_mail_deleted_meanwhile_says_so_plainly(synced: World) -> None:
+    """The email was deleted from the mailbox after the bot saw it: the answer says so, not
+    "message inbox/1764…host not found in the Maildir"."""
+    ref = synced.thread(DAVID, "Quotation")["ref"]
+    for folder in ("cur", "new"):
+        for path in (synced.boxes[DAVID] / folder).iterdir():
+            if b"Quotation for 500 units" in path.read_bytes():
+                path.unlink()
+    answer = synced.chat(DAVID, f"hold #{ref} friday")
+    assert ("error", "pending") == (answer["action"], answer["thread"]["state"])
+    assert "the email is no longer in the mailbox (deleted or moved away: inbox/" in answer["reply"]
+
+
 def test_a_send_failure_leaves_the_thread_as_it_was(synced: World) -> None:
     """The Sent folder cannot be written: the user is told why, nothing changes."""
     ref = synced.thread(DAVID, "Quotation")["ref"]
