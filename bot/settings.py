@@ -7,7 +7,7 @@ with one line naming the setting, never a traceback.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from pathlib import Path
 from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -262,19 +262,23 @@ def load(environ: Mapping[str, str], env_file: Path | None = Path(".env")) -> Se
     values = {k[len(PREFIX) :].lower(): v for k, v in raw.items() if k.startswith(PREFIX)}
     # Heroku-style platforms say where to listen with PORT and where the add-on database is
     # with DATABASE_URL; our own names win when both are set.
+    borrowed: set[str] = set()
     for plain in ("PORT", "DATABASE_URL"):
         if plain.lower() not in values and plain in raw:
             values[plain.lower()] = raw[plain]
+            borrowed.add(plain)
     try:
         return Settings(**values)
     except ValidationError as error:
-        raise SettingsError(_describe(error)) from None
+        raise SettingsError(_describe(error, borrowed)) from None
 
 
-def _describe(error: ValidationError) -> str:
+def _describe(error: ValidationError, borrowed: Collection[str] = ()) -> str:
+    """One line per wrong setting, named as it was set (`PORT`, when the platform's was used)."""
     lines = []
     for problem in error.errors():
-        name = PREFIX + "_".join(str(p) for p in problem["loc"]).upper() if problem["loc"] else ""
+        field = "_".join(str(p) for p in problem["loc"]).upper()
+        name = (field if field in borrowed else PREFIX + field) if field else ""
         message = problem["msg"].removeprefix("Value error, ")
         lines.append(f"{name}: {message}" if name else message)
     return "\n".join(lines)

@@ -67,6 +67,16 @@ def test_platform_variables_are_fallbacks() -> None:
     assert 9000 == s.port
 
 
+def test_a_wrong_platform_variable_is_named_as_it_was_set() -> None:
+    """PORT=70000 from the platform: the error named REPLYMINDER_PORT, which nobody set."""
+    with pytest.raises(SettingsError) as wrong:
+        load({"PORT": "70000"}, None)
+    assert str(wrong.value).startswith("PORT: ")
+    with pytest.raises(SettingsError) as ours:
+        load({PREFIX + "PORT": "70000"}, None)
+    assert str(ours.value).startswith(PREFIX + "PORT: ")
+
+
 def test_dotenv_is_read_and_the_environment_wins(tmp_path: Path) -> None:
     """An optional .env provides values; the environment overrides them."""
     env_file = tmp_path / ".env"
