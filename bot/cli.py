@@ -297,7 +297,13 @@ def _ctrl_c_ends_pages() -> Iterator[None]:
     if threading.current_thread() is not threading.main_thread():
         yield
         return
-    previous = signal.signal(signal.SIGINT, lambda *_: _INTERRUPTED.set())
+
+    def note(*_: object) -> None:  # the first Ctrl-C; a second one interrupts at once
+        _INTERRUPTED.set()
+        signal.signal(signal.SIGINT, previous)
+        sys.stderr.write("stopping after the current page (Ctrl-C again to quit now)\n")
+
+    previous = signal.signal(signal.SIGINT, note)
     try:
         yield
     finally:

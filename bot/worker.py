@@ -104,4 +104,6 @@ def run(settings: Settings, clock: Clock, *, web: bool, ticking: bool) -> int:
     return 0
 
 
-STOP_SECONDS = 60.0  # how long a stop waits for the sync's page (then its lease stays 30 min)
+# How long a stop waits for the sync's page (then its lease stays 30 min): under the grace
+# platforms give before they kill (Heroku 30 s, Docker 10 s; set its stop timeout higher)
+STOP_SECONDS = 8.0

@@ -82,6 +82,9 @@ def sync_mailbox(
         assert user is not None
         mailbox, email = users.as_mailbox(user, row), user.email
         states = {s.folder: s.state for s in store.sync_states(session, mailbox_id)}
+        # A first sync cut short is resumed as one (its pages say so); a provider starting
+        # over later (an expired Graph link) is not: what came meanwhile is new mail.
+        never_synced = row.last_success_at is None
     report = Report(email)
     statistics_at = STATISTICS_AFTER
     try:
@@ -89,7 +92,7 @@ def sync_mailbox(
             for folder in (Folder.SENT, Folder.INBOX):
                 since = now - org.lookback
                 for page in provider.sync(mailbox, folder, states.get(folder), since):
-                    backfill = page.first or states.get(folder) is None
+                    backfill = (page.first and never_synced) or states.get(folder) is None
                     _ingest_page(store_, mailbox_id, page, org, now, backfill, report)
                     if report.new >= statistics_at:  # a bulk load: after 1,000, 2,000, 4,000…
                         _refresh_statistics(store_, email)
@@ -236,8 +239,11 @@ def sync_all(
             for row in users.claim_mailboxes(session, owner, now, lease, due_only=due_only)
         ]
 
+    started: set[int] = set()  # (from several threads: set.add is atomic)
+
     def one(mailbox: tuple[int, str, str]) -> Report:
         mailbox_id, kind, email = mailbox
+        started.add(mailbox_id)
         provider = providers.get(kind)
         if provider is None:
             report = Report(email, error=f"no {kind} provider is configured")
@@ -258,10 +264,16 @@ def sync_all(
         return report
 
     others = [Report(email, busy_until=until) for email, until in busy]
-    if org.workers <= 1 or len(claimed) <= 1:
-        return [*(one(mailbox) for mailbox in claimed), *others]
-    with ThreadPoolExecutor(max_workers=org.workers, thread_name_prefix="sync") as pool:
-        return [*pool.map(one, claimed), *others]
+    try:
+        if org.workers <= 1 or len(claimed) <= 1:
+            return [*(one(mailbox) for mailbox in claimed), *others]
+        with ThreadPoolExecutor(max_workers=org.workers, thread_name_prefix="sync") as pool:
+            return [*pool.map(one, claimed), *others]
+    except BaseException:  # a stop, Ctrl-C: the mailboxes claimed but not begun go back too
+        for mailbox_id, _, _ in claimed:
+            if mailbox_id not in started:
+                _release_quietly(store_, mailbox_id, owner, now, "not synced: the sync stopped")
+        raise
 
 
 def _release_quietly(

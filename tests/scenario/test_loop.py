@@ -11,6 +11,7 @@ import signal
 import sys
 import threading
 import time
+from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import pytest
@@ -226,6 +227,33 @@ def test_a_mailbox_first_read_a_week_late_starts_with_a_digest_not_a_burst(
     assert "KHẨN: Xác nhận đơn hàng" in out and "Báo cáo doanh số" in out
 
 
+def test_a_provider_starting_over_later_brings_new_mail_not_history(
+    synced: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A provider that starts a folder over (Graph's link expired, Exchange forgot its
+    state) marks its pages as a first sync's. Once the mailbox has completed a sync, what
+    they bring is new mail: mail that came meanwhile, maybe overdue, is not history."""
+    from dataclasses import replace
+
+    from bot.mail.maildir import MaildirProvider
+
+    real = MaildirProvider.sync
+
+    def starting_over(self: MaildirProvider, *args: object) -> Iterator[SyncPage]:
+        return (replace(page, first=True) for page in real(self, *args))  # type: ignore[arg-type]
+
+    monkeypatch.setattr(MaildirProvider, "sync", starting_over)
+    mailbox.Maildir(synced.boxes[LAN], create=False).add(
+        b"From: Minh <minh@vinaplast.vn>\r\nTo: lan@saomai.vn\r\nSubject: Trong luc do\r\n"
+        b"Message-ID: <gap-1@vinaplast.vn>\r\nDate: Tue, 01 Dec 2026 09:00:00 +0700\r\n\r\n"
+        b"Chi xac nhan giup em nhe?\r\n"
+    )
+    synced.ok("sync", now="2026-12-03T10:00")
+    with create_engine(os.environ["REPLYMINDER_DATABASE_URL"]).connect() as connection:
+        found = connection.scalar(select(Thread.backfilled).where(Thread.subject == "Trong luc do"))
+    assert found is False
+
+
 def test_resync_duplicates_nothing(synced: World) -> None:
     """Files renamed by a mail client (new → cur, flags) are read again, not tracked twice."""
     before = synced.json("threads", LAN, "--all")
@@ -411,17 +439,26 @@ def test_ctrl_c_stops_every_mailbox_after_its_current_page(
     assert [] != world.json("threads", LAN)
 
 
-def test_ctrl_c_in_a_sync_is_caught_then_raised_once_the_pages_are_done() -> None:
+def test_ctrl_c_in_a_sync_is_caught_then_raised_once_the_pages_are_done(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     noted = []
 
-    def sync_with_ctrl_c() -> None:
+    def sync_with_ctrl_c(times: int) -> None:
         with cli._ctrl_c_ends_pages():
             signal.raise_signal(signal.SIGINT)  # no KeyboardInterrupt here: the handler notes it
             noted.append(cli._INTERRUPTED.is_set())
+            if times == 2:
+                signal.raise_signal(signal.SIGINT)  # the second: at once
+                noted.append("not reached")
 
     with pytest.raises(KeyboardInterrupt):
-        sync_with_ctrl_c()
+        sync_with_ctrl_c(1)
     assert [True] == noted and not cli._INTERRUPTED.is_set()
+    assert "stopping after the current page (Ctrl-C again to quit now)\n" == capsys.readouterr().err
+    with pytest.raises(KeyboardInterrupt):
+        sync_with_ctrl_c(2)
+    assert [True, True] == noted
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
 
 

@@ -17,7 +17,7 @@ from bot.core.clock import FixedClock
 from bot.services import remind
 from bot.services.ingest import Report
 from bot.settings import load
-from bot.store.models import OutboxRow
+from bot.store.models import MailboxRow, OutboxRow
 from tests.scenario.conftest import LAN, World
 
 NOW = datetime.fromisoformat("2026-11-30T08:00:00+07:00")
@@ -94,6 +94,22 @@ def test_a_stop_during_a_sync_hands_the_mailboxes_back(world: World) -> None:
     assert [t for t in world.json("threads", LAN) if t["subject"].startswith("KHẨN")]
     stop.set()
     worker.keep_ticking(app, stop)  # a stopped loop returns at once
+
+
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_a_stop_hands_back_the_mailboxes_not_begun_too(
+    world: World, monkeypatch: pytest.MonkeyPatch, workers: str
+) -> None:
+    """Mailboxes claimed but not begun when the stop came (one at a time: the next in
+    line; in threads: those still queued) were left leased for half an hour."""
+    monkeypatch.setenv("REPLYMINDER_SYNC_WORKERS", workers)
+    app = composition.build(load(os.environ, None), FixedClock(NOW))
+    stop = threading.Event()
+    stop.set()
+    with pytest.raises(worker.Stopping):
+        worker.tick(app, NOW, stop)
+    with app.store.unit() as session:
+        assert [None, None] == list(session.scalars(select(MailboxRow.lease_owner)))
 
 
 def test_two_workers_reminding_at_once_send_each_reminder_once(world: World) -> None:
