@@ -48,7 +48,11 @@ class Settings(BaseSettings):
     work_days: str = Field("mon-fri", description="working days of the week")
     holidays: str = Field("VN", description="country code for public holidays; empty for none")
     sla_hours: float = Field(24.0, gt=0, le=2_000, description="working hours to answer")
-    internal_domains: tuple[str, ...] = Field((), description="the company's mail domains")
+    internal_domains: tuple[str, ...] = Field(
+        (),
+        description="the company's mail domains, every one it sends from (mail from its name "
+        "under another ending is flagged as a look-alike)",
+    )
     locale: Literal["vi", "en"] = Field("vi", description="default language of the bot")
     poll_minutes: int = Field(5, ge=1, le=60, description="minutes between mail checks")
     sync_workers: int = Field(4, ge=1, le=64, description="mailboxes synced at the same time")

@@ -21,7 +21,8 @@ PROGRAM: Final = frozenset({
     "xbap", "appref-ms", "diagcab", "wsc",
 })  # fmt: skip
 # A web page as a file opens in the browser, off any site: the usual carrier of a fake
-# sign-in form ("HTML smuggling"). From outside the company only: colleagues send reports.
+# sign-in form ("HTML smuggling"). Named in the warning about a stranger's attachments (a
+# partner's booking confirmation or a signature's logo is no danger by itself).
 WEB_PAGE: Final = frozenset({"html", "htm", "shtml", "xhtml", "svg", "mht", "mhtml"})
 DISK_IMAGE: Final = frozenset({"iso", "img", "vhd", "vhdx"})
 MACRO: Final = frozenset({
@@ -87,8 +88,8 @@ def _archive(attachment: Attachment, outside: bool) -> bool:
     return outside and (_last(attachment) in ARCHIVE or split)
 
 
-def _web_page(attachment: Attachment, outside: bool) -> bool:
-    return outside and _last(attachment) in WEB_PAGE
+def is_web_page(attachment: Attachment) -> bool:
+    return _last(attachment) in WEB_PAGE
 
 
 # First match wins: (why, rule(attachment, sent from outside the company)).
@@ -98,7 +99,6 @@ DANGERS: Final[tuple[tuple[str, Callable[[Attachment, bool], bool]], ...]] = (
     ("disk_image", _disk_image),
     ("macro", _macro),
     ("archive", _archive),
-    ("web_page", _web_page),
 )
 
 

@@ -130,7 +130,7 @@ def _imitated(host: str, protected: tuple[str, ...], own: tuple[str, ...] = ()) 
     for domain in domains:
         target = registrable(domain).split(".")[0]
         wrapped = host.startswith(domain + ".") or f".{domain}." in host
-        elsewhere = label == target and domain in own
+        elsewhere = label == target and domain in own and registrable(host) != registrable(domain)
         if wrapped or elsewhere or (label != target and _resembles(label, target)):
             return domain
     return None

@@ -125,7 +125,8 @@ def _judge(link: Link, own: str, protected: frozenset[str]) -> dict[str, str] | 
     href = browsed(link.href)
     scripted = _SCRIPTED.match(href)
     if scripted and (shown := shown_host(link.text)):  # shows a site, runs a script instead
-        return {"why": "script", "shown": shown, "real": scripted.group().lower()}
+        scheme = scripted.group(1).lower()
+        return {"why": "embedded" if scheme == "data" else "script", "shown": shown, "real": scheme}
     if not re.match(r"https?://", href, re.IGNORECASE):
         return None
     real, shown = host(href), shown_host(link.text) or _dressed_as(href)

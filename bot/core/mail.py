@@ -28,9 +28,11 @@ NAME_LIMIT = 200  # a display name
 def fitted_id(value: str, limit: int = ID_LIMIT) -> str:
     """`value`, or when it is longer than `limit`, a stand-in made from all of it: the
     same for the same value (a reply naming it still finds it), and no real id."""
-    if len(value) <= limit:
-        return value
-    return f"long.{hashlib.sha256(value.encode()).hexdigest()[:40]}@replyminder.invalid"
+    return value if len(value) <= limit else f"{_stand_in(value)}@replyminder.invalid"
+
+
+def _stand_in(value: str) -> str:
+    return f"long.{hashlib.sha256(value.encode()).hexdigest()[:40]}"
 
 
 def fitted_name(name: str, limit: int = NAME_LIMIT) -> str:
@@ -66,7 +68,11 @@ class Address:
 
     def __post_init__(self) -> None:
         email = _without_nul(self.email).strip().lower()
-        object.__setattr__(self, "email", fitted_id(email, ADDRESS_LIMIT))
+        if len(email) > ADDRESS_LIMIT:  # a stand-in before the "@"; the domain stays, checked
+            domain = email.rpartition("@")[2]
+            short = "@" in email and len(domain) <= ADDRESS_LIMIT - 64
+            email = f"{_stand_in(email)}@{domain}" if short else fitted_id(email, ADDRESS_LIMIT)
+        object.__setattr__(self, "email", email)
         if len(self.name) > NAME_LIMIT or "\0" in self.name:
             object.__setattr__(self, "name", fitted_name(_without_nul(self.name)))
 

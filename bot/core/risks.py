@@ -68,6 +68,10 @@ class Examined:
 def _unknown_sender_attachment(seen: Examined) -> Iterator[Params]:
     files = [a.name for a in seen.mail.attachments if attachments.worth_opening(a)]
     if seen.stranger and files:
+        pages = [a.name for a in seen.mail.attachments if attachments.is_web_page(a)]
+        if pages:  # the file most worth the warning: a sign-in form off any site
+            yield {"why": "web_page", "name": pages[0]}
+            return
         more = {"why": "many", "count": str(len(files))} if len(files) > 1 else {}
         yield {"name": files[0], **more}
 
@@ -97,7 +101,10 @@ def _lookalike_domain(seen: Examined) -> Iterator[Params]:
     senders = [a.domain for a in (seen.sender, *seen.mail.reply_to) if a]
     hosts = {links.host(link.href) for link in seen.mail.links} - {""}
     for where, domain in [*(("sender", d) for d in senders), *(("link", h) for h in sorted(hosts))]:
-        target = imitated(domain, protected, seen.viewer.internal_domains)
+        # the company's name under another ending: for who writes, not for links (its
+        # colleagues link to its other sites)
+        own = seen.viewer.internal_domains - BRAND_DOMAINS if where == "sender" else ()
+        target = imitated(domain, protected, own)
         if target:
             yield {"why": where, "domain": domain, "target": target}
 
@@ -168,11 +175,18 @@ def _brand_domains(name: str) -> tuple[str, ...]:
     )
 
 
+def _second_sender(sender: Address, also: Sequence[Address]) -> Address | None:
+    """Another address in From, at another domain. (Pieces with no "@" are no senders: an
+    unquoted comma in a name, "Nguyen, Van A <a@x.vn>", splits one off.)"""
+    own = registrable(sender.domain)
+    real = "@" in sender.email
+    return next((a for a in also if real and "@" in a.email and registrable(a.domain) != own), None)
+
+
 def _spoofed_display_name(seen: Examined) -> Iterator[Params]:
     if seen.sender is None:
         return
-    own = registrable(seen.sender.domain)
-    other = next((a for a in seen.mail.also_from if registrable(a.domain) != own), None)
+    other = _second_sender(seen.sender, seen.mail.also_from)
     if other is not None:  # two senders: the filter read one, a mail client may show the other
         yield {"why": "two_senders", "first": seen.sender.email, "other": other.email}
         return
@@ -240,10 +254,14 @@ DETECTORS: Final = (
                            "written before an “@”: do not click it.",
                      "vi": "Một liên kết giấu đích thật {real} sau một tên người dùng đặt "
                            "trước dấu “@”: đừng bấm vào."},
-        "script": {"en": "A link shows “{shown}” but runs {real} code or opens content made "
-                         "inside the email instead of that website: do not click it.",
-                   "vi": "Một liên kết hiển thị “{shown}” nhưng thực ra chạy mã {real} hoặc mở "
-                         "nội dung nằm sẵn trong email, không phải trang web đó: đừng bấm vào."},
+        "script": {"en": "A link shows “{shown}” but runs a script ({real}) instead of opening "
+                         "that website: do not click it.",
+                   "vi": "Một liên kết hiển thị “{shown}” nhưng thực ra chạy một đoạn mã ({real}) "
+                         "chứ không mở trang web đó: đừng bấm vào."},
+        "embedded": {"en": "A link shows “{shown}” but opens a page hidden inside the email "
+                           "itself, not that website: do not click it.",
+                     "vi": "Một liên kết hiển thị “{shown}” nhưng thực ra mở một trang giấu sẵn "
+                           "trong email, không phải trang web đó: đừng bấm vào."},
         "kit": {"en": "A link leads to a sign-in page hidden in the files of another website "
                       "({real}), as phishing kits are: do not click it.",
                 "vi": "Một liên kết dẫn tới trang đăng nhập giấu trong tệp của một trang web "
@@ -287,12 +305,7 @@ DETECTORS: Final = (
         "archive": {"en": "“{name}” is an archive from outside the company that can hide a "
                           "program: open it only if you expected it.",
                     "vi": "“{name}” là tệp nén từ bên ngoài công ty, có thể giấu chương trình "
-                          "độc hại: chỉ mở khi bạn đang chờ tệp này."},
-        "web_page": {"en": "“{name}” is a web page sent as a file from outside the company, "
-                           "a common carrier of fake sign-in forms: never enter a password in it.",
-                     "vi": "“{name}” là một trang web gửi dưới dạng tệp từ bên ngoài công ty, "
-                           "cách hay dùng để tạo trang đăng nhập giả: đừng bao giờ nhập mật khẩu "
-                           "vào đó."}}, weight=2),
+                          "độc hại: chỉ mở khi bạn đang chờ tệp này."}}, weight=2),
     Detector(RiskKind.UNKNOWN_SENDER_ATTACHMENT, _unknown_sender_attachment, {
         "": {"en": "Attachment “{name}” from a sender you have never written to: "
                    "do not open it unless you expected it.",
@@ -301,7 +314,13 @@ DETECTORS: Final = (
         "many": {"en": "{count} attachments (“{name}”…) from a sender you have never written to: "
                        "do not open them unless you expected them.",
                  "vi": "{count} tệp đính kèm (“{name}”…) từ người gửi mà bạn chưa từng liên lạc: "
-                       "đừng mở nếu bạn không chờ các tệp này."}}, weight=1),
+                       "đừng mở nếu bạn không chờ các tệp này."},
+        "web_page": {"en": "“{name}”, from a sender you have never written to, is a web page "
+                           "sent as a file, a common carrier of fake sign-in forms: never enter "
+                           "a password in it.",
+                     "vi": "“{name}” từ người gửi mà bạn chưa từng liên lạc là một trang web gửi "
+                           "dưới dạng tệp, cách hay dùng để tạo trang đăng nhập giả: đừng bao giờ "
+                           "nhập mật khẩu vào đó."}}, weight=1),
 )  # fmt: skip
 
 PHISHING_AT: Final = 2

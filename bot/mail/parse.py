@@ -71,7 +71,10 @@ def parse(
     if delivered is None:
         raise MalformedMail("no date anywhere: no Date, Received or file time")
     body = read_body(header_fields, body_bytes)
-    authors = _addresses(fields, "from", body.charset)
+    # "From: Nguyen, Van A <a@x.vn>" (an unquoted comma) splits off a piece with no "@":
+    # the sender is the first real address
+    found = _addresses(fields, "from", body.charset)
+    authors = [a for a in found if "@" in a.email] or list(found)
     return Mail(
         folder=folder,
         provider_id=provider_id,
@@ -79,7 +82,7 @@ def parse(
         or _made_up_id(fields, body_bytes),
         subject=_header(fields, "subject", body.charset),
         sender=next(iter(authors), None),
-        also_from=authors[1:],
+        also_from=tuple(authors[1:]),
         received_at=delivered,
         to=_addresses(fields, "to", body.charset),
         cc=_addresses(fields, "cc", body.charset),

@@ -127,15 +127,17 @@ def test_a_link_written_as_only_a_browser_reads_it_is_still_judged(href: str) ->
 
 
 @pytest.mark.parametrize(
-    ("href", "real"),
+    ("href", "why", "real"),
     [
-        ("javascript:location='https://evil.example'", "javascript:"),
-        ("DATA:text/html;base64,PGgxPg==", "data:"),
+        ("javascript:location='https://evil.example'", "script", "javascript"),
+        ("DATA:text/html;base64,PGgxPg==", "embedded", "data"),
     ],
 )
-def test_a_link_showing_a_site_but_running_a_script_is_a_mismatch(href: str, real: str) -> None:
+def test_a_link_showing_a_site_but_running_a_script_is_a_mismatch(
+    href: str, why: str, real: str
+) -> None:
     judged = found(RiskKind.LINK_MISMATCH, sender=STRANGER, links=(Link(BANK, href),))
-    assert [{"why": "script", "shown": "www.vietcombank.com.vn", "real": real}] == judged
+    assert [{"why": why, "shown": "www.vietcombank.com.vn", "real": real}] == judged
 
 
 def test_a_script_link_that_shows_no_site_is_left_alone() -> None:

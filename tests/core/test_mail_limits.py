@@ -57,6 +57,7 @@ def test_a_long_display_name_is_cut_and_a_long_address_stands_in() -> None:
     assert address.name.startswith("Vietcombank Vietcombank")
     assert len(address.email) <= ADDRESS_LIMIT
     assert address.email == Address("a" * 400 + "@spam.example").email
+    assert address.domain == "spam.example"  # what the look-alike checks read
 
 
 def test_ordinary_values_are_untouched() -> None:

@@ -362,3 +362,13 @@ def test_an_inline_text_part_with_a_text_name_is_still_the_body() -> None:
         b"Ghi chu cuoc hop\r\n",
     ))  # fmt: skip
     assert ([], True) == (list(mail.attachments), "Ghi chu cuoc hop" in mail.text)
+
+
+def test_an_unquoted_comma_in_the_senders_name_leaves_one_sender() -> None:
+    """Some in-house systems write "From: Nguyen, Van A <a@partner.vn>": the piece before
+    the comma is no address (it became the sender, "nguyen", and a second From)."""
+    mail = parse_raw(
+        b"From: Nguyen, Van A <a@partner.vn>\r\nTo: b@c.vn\r\nSubject: x\r\n"
+        b"Date: Mon, 30 Nov 2026 08:00:00 +0700\r\n\r\nhi\r\n"
+    )
+    assert ("a@partner.vn", ()) == (mail.sender.email if mail.sender else "", mail.also_from)
