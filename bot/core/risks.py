@@ -100,11 +100,11 @@ def _lookalike_domain(seen: Examined) -> Iterator[Params]:
     protected = sorted(_protected(seen.viewer))
     senders = [a.domain for a in (seen.sender, *seen.mail.reply_to) if a]
     hosts = {links.host(link.href) for link in seen.mail.links} - {""}
+    # the company's name under another ending: for who writes, not for links (its
+    # colleagues link to its other sites)
+    own = tuple(sorted(seen.viewer.internal_domains - BRAND_DOMAINS))
     for where, domain in [*(("sender", d) for d in senders), *(("link", h) for h in sorted(hosts))]:
-        # the company's name under another ending: for who writes, not for links (its
-        # colleagues link to its other sites)
-        own = seen.viewer.internal_domains - BRAND_DOMAINS if where == "sender" else ()
-        target = imitated(domain, protected, own)
+        target = imitated(domain, protected, own if where == "sender" else ())
         if target:
             yield {"why": where, "domain": domain, "target": target}
 
