@@ -130,7 +130,12 @@ def _imitated(host: str, protected: tuple[str, ...], own: tuple[str, ...] = ()) 
     for domain in domains:
         target = registrable(domain).split(".")[0]
         wrapped = host.startswith(domain + ".") or f".{domain}." in host
-        elsewhere = label == target and domain in own and registrable(host) != registrable(domain)
+        elsewhere = (  # (not a brand's: free mail standing in for the company, hotmail.com)
+            label == target
+            and domain in own
+            and domain not in BRAND_DOMAINS
+            and registrable(host) != registrable(domain)
+        )
         if wrapped or elsewhere or (label != target and _resembles(label, target)):
             return domain
     return None

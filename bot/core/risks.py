@@ -66,14 +66,15 @@ class Examined:
 
 
 def _unknown_sender_attachment(seen: Examined) -> Iterator[Params]:
-    files = [a.name for a in seen.mail.attachments if attachments.worth_opening(a)]
-    if seen.stranger and files:
-        pages = [a.name for a in seen.mail.attachments if attachments.is_web_page(a)]
-        if pages:  # the file most worth the warning: a sign-in form off any site
-            yield {"why": "web_page", "name": pages[0]}
-            return
-        more = {"why": "many", "count": str(len(files))} if len(files) > 1 else {}
-        yield {"name": files[0], **more}
+    opened = [a for a in seen.mail.attachments if attachments.worth_opening(a)]
+    if not (seen.stranger and opened):
+        return
+    page = next((a.name for a in opened if attachments.is_web_page(a)), None)
+    if page:  # the file most worth the warning: a sign-in form off any site
+        yield {"why": "web_page", "name": page}
+    else:
+        more = {"why": "many", "count": str(len(opened))} if len(opened) > 1 else {}
+        yield {"name": opened[0].name, **more}
 
 
 def _dangerous_attachment(seen: Examined) -> Iterator[Params]:
@@ -102,7 +103,7 @@ def _lookalike_domain(seen: Examined) -> Iterator[Params]:
     hosts = {links.host(link.href) for link in seen.mail.links} - {""}
     # the company's name under another ending: for who writes, not for links (its
     # colleagues link to its other sites)
-    own = tuple(sorted(seen.viewer.internal_domains - BRAND_DOMAINS))
+    own = seen.viewer.internal_domains
     for where, domain in [*(("sender", d) for d in senders), *(("link", h) for h in sorted(hosts))]:
         target = imitated(domain, protected, own if where == "sender" else ())
         if target:

@@ -111,6 +111,11 @@ def test_a_strangers_web_page_is_named_in_the_warning_not_a_phishing_verdict() -
         (RiskKind.UNKNOWN_SENDER_ATTACHMENT, {"why": "web_page", "name": "Remittance.html"})
     ] == [(r.kind, dict(r.params)) for r in strangers]
     assert not looks_like_phishing(strangers)
+    logo = Attachment("logo.svg", "image/svg+xml", 3_000)  # a signature's: not a file to open
+    quote = Attachment("quote.pdf", "application/pdf", 90_000)
+    assert [{"name": "quote.pdf"}] == risks(
+        mail(sender=STRANGER, attachments=(quote, logo)), RiskKind.UNKNOWN_SENDER_ATTACHMENT
+    )
     for sender in (COLLEAGUE, PARTNER):
         for name in ("Booking-Confirmation.html", "logo.svg"):
             attached = (Attachment(name, "text/html", 3_000),)
