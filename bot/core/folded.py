@@ -22,9 +22,11 @@ position: the leftmost place where it matches is where a search would have found
 from __future__ import annotations
 
 import itertools
+import operator
 import re
 from collections.abc import Iterator
 from functools import lru_cache
+from typing import Final
 
 import ahocorasick
 
@@ -41,6 +43,8 @@ except ImportError:  # pragma: no cover - another Python: lower-casing is never 
 
 # Patterns searched only in texts that hold one of their words (see `guard`).
 _GUARDS: dict[re.Pattern[str], tuple[str, ...]] = {}
+# Every guard word and every word `watch` was given: `present` finds them all in one pass.
+_WATCHED: set[str] = set()
 
 
 def guard(pattern: re.Pattern[str], *words: str) -> re.Pattern[str]:
@@ -52,17 +56,47 @@ def guard(pattern: re.Pattern[str], *words: str) -> re.Pattern[str]:
     twin = _fast(pattern)
     if twin is not None and literals.available():
         _GUARDS[pattern] = literals.prove(twin.pattern, twin.flags, words)
+        watch(*_GUARDS[pattern])
     return pattern
 
 
-def _may_match(pattern: re.Pattern[str], low: str, pos: int) -> bool:
+def watch(*words: str) -> None:
+    """Words `present` reports from now on (called at import, with a rule's words)."""
+    if not _WATCHED.issuperset(words):
+        _WATCHED.update(words)
+        _watcher.cache_clear()
+        present.cache_clear()
+
+
+@lru_cache(maxsize=64)
+def present(low: str) -> frozenset[str]:
+    """The watched words that the (lower-cased) text `low` holds.
+
+    One pass of an automaton of them all, shared by every rule read over the same text:
+    a dozen rules each asking for their few words, a string search each, cost several
+    times more. (A word before the place a search starts from still counts: the answer
+    only spares work, so saying "maybe" is never wrong.)
+    """
+    watcher = _watcher()
+    return frozenset() if watcher is None else frozenset(map(_WORD, watcher.iter(low)))
+
+
+def held(text: str) -> frozenset[str]:
+    """The watched words `text` holds, in any case."""
+    return present(_lowered(text) or text.lower())
+
+
+_WORD: Final = operator.itemgetter(1)  # of the automaton's (end, word): in C, not a loop
+
+
+@lru_cache(maxsize=1)
+def _watcher() -> ahocorasick.Automaton | None:
+    return _finder(tuple(sorted(_WATCHED))) if _WATCHED else None
+
+
+def _may_match(pattern: re.Pattern[str], low: str) -> bool:
     words = _GUARDS.get(pattern)
-    if words is None:
-        return True
-    pos = max(pos, 0)  # (a negative pos means 0 to the engine, not counting from the end)
-    if len(words) > _FEW_WORDS:
-        return next(_finder(words).iter(low, pos), None) is not None
-    return any(low.find(word, pos) >= 0 for word in words)
+    return words is None or not present(low).isdisjoint(words)
 
 
 @lru_cache(maxsize=256)
@@ -140,21 +174,22 @@ def _places(
 ) -> list[int] | None:
     """Where in `low`, from `pos` on, a match of `fast` may begin, in order; None: anywhere
     (none at all when the pattern's guard words are missing)."""
-    if not _may_match(pattern, low, pos):
+    if not _may_match(pattern, low):
         return []
     heads = _heads(fast)
     if heads is None:
         return None
     if len(heads) <= _FEW_HEADS:
-        return sorted({at for head in heads for at in _occurrences(low, head, pos)})
+        return sorted({at for head in heads for at in occurrences(low, head, pos)})
     return sorted({end - len(head) + 1 for end, head in _finder(heads).iter(low, pos)})
 
 
 # Up to this many, a string search each costs less than a pass of the automaton.
-_FEW_HEADS, _FEW_WORDS = 6, 10
+_FEW_HEADS = 6
 
 
-def _occurrences(text: str, word: str, pos: int) -> Iterator[int]:
+def occurrences(text: str, word: str, pos: int = 0) -> Iterator[int]:
+    """Where `word` begins in `text` from `pos` on, overlapping ones too, in order."""
     at = text.find(word, pos)
     while at >= 0:
         yield at
@@ -223,7 +258,7 @@ def _has_capitals(source: str) -> bool:
 @lru_cache(maxsize=64)
 def _lowered(text: str) -> str | None:
     """`text` lower-cased letter for letter, or None when that differs from the engine's folding."""
-    if _UNUSUAL is None or _UNUSUAL.search(text):
-        return None
+    if _UNUSUAL is None or (not text.isascii() and _UNUSUAL.search(text)):
+        return None  # (every such letter is outside ASCII: most texts need no search)
     low = text.lower()
     return low if len(low) == len(text) else None

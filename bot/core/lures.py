@@ -14,7 +14,7 @@ import re
 from typing import Final
 
 from bot.core import folded
-from bot.core.cues import REQUEST, Prose, sentences
+from bot.core.cues import REQUEST, Prose, held, sentences
 from bot.core.language import plain
 
 _GIVE: Final = (
@@ -143,6 +143,7 @@ _KIND_WORDS: Final = (
     ("foreign", "overseas"), ("claim", "release", "deposited", "lodged"), ("%", "percent"),
     ("risk", "safe"), ("confidential", "utmost", "strictest"), ("transfer",),
 )  # fmt: skip
+folded.watch(*(word for words in _KIND_WORDS for word in words))
 
 
 def changed_account(prose: Prose) -> str | None:
@@ -165,8 +166,8 @@ def windfall(prose: Prose) -> str | None:
 
     Cues count by kind: two sums of money are one cue (a sales report is full of them).
     """
-    lower = prose.plain.lower()
-    if sum(any(word in lower for word in words) for words in _KIND_WORDS) < WINDFALL_CUES:
+    words = held(prose)
+    if sum(not words.isdisjoint(kind) for kind in _KIND_WORDS) < WINDFALL_CUES:
         return None  # a substring scan rules out most mail far quicker than the pattern
     found = list(folded.finditer(_WINDFALL, prose.plain))  # one pass: the first is search's
     if len({cue.lastgroup for cue in found}) < WINDFALL_CUES:

@@ -26,18 +26,21 @@ FOOTER: Final = 1_500  # characters at the end of the new text where a bulk foot
 HEAD_LINES: Final = 5  # "the first lines", where urgency words count
 
 # Where the quoted history starts in a reply or a forward (Outlook, Gmail, Apple Mail,
-# Thunderbird, in English and Vietnamese).
-_QUOTED: Final = re.compile(
-    r"^(?:>"
+# Thunderbird, in English and Vietnamese), at the start of a line.
+_QUOTE_LINE: Final = (
+    r"(?:>"
     r"|-{2,}\s*(?:original message|forwarded message|thư gốc|tin nhắn gốc"
     r"|tin nhắn được chuyển tiếp)"
     r"|_{10,}\s*$"
     r"|on\s[^\n]{0,200}(?:\n[^\n]{0,200})?wrote:"
     r"|vào\s[^\n]{0,200}(?:\n[^\n]{0,200})?đã viết:"
     r"|(?:from|từ):[^\n]*\n(?:sent|date|đã gửi|ngày gửi|gửi):"
-    r")",
-    re.IGNORECASE | re.MULTILINE,
+    r")"
 )
+_QUOTED_FIRST: Final = re.compile(_QUOTE_LINE, re.IGNORECASE | re.MULTILINE)
+# Written "\n…" rather than "^…": the engine then jumps from line break to line break,
+# where with "^" it tried the start of a line at every character.
+_QUOTED_LATER: Final = re.compile(rf"\n{_QUOTE_LINE}", re.IGNORECASE | re.MULTILINE)
 
 
 T = TypeVar("T")
@@ -97,8 +100,10 @@ class Reading:
 
 def new_text(text: str) -> str:
     """The part of a mail body above its quoted history."""
-    quoted = _QUOTED.search(text)
-    return text[: quoted.start()] if quoted else text
+    if _QUOTED_FIRST.match(text):
+        return ""
+    quoted = _QUOTED_LATER.search(text)
+    return text[: quoted.start() + 1] if quoted else text
 
 
 # Quote marks that newsletters and spam also print: ">" lines and underscore rulers.

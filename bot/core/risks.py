@@ -12,6 +12,7 @@ The heavy lifting lives next door: `attachments`, `links`, `domains`, `lures`.
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
@@ -19,7 +20,7 @@ from functools import lru_cache
 from typing import Final
 
 from bot.core import attachments, links, lures
-from bot.core.cues import Prose
+from bot.core.cues import Prose, held
 from bot.core.domains import BRAND_DOMAINS, BRANDS, imitated, registrable
 from bot.core.i18n import Text, render
 from bot.core.mail import TEXT_LIMIT, Address, Mail, Viewer
@@ -86,19 +87,37 @@ def _dangerous_attachment(seen: Examined) -> Iterator[Params]:
 
 def _link_mismatch(seen: Examined) -> Iterator[Params]:
     own = registrable(seen.sender.domain) if seen.sender else ""
-    yield from links.mismatches(seen.mail.links, own, _protected(seen.viewer))
-    written = links.disguised(seen.mail.text)
+    yield from links.mismatches(seen.mail.links, own, _protected(seen.viewer).domains)
+    written = links.disguised(seen.mail.text, held(seen.prose))
     if written:
         yield {"why": "disguised", "shown": written}
 
 
-def _protected(viewer: Viewer) -> frozenset[str]:
+@dataclass(frozen=True, slots=True)
+class _Protected:
     """Domains worth imitating: the company's, the owner's correspondents', the brands'."""
-    return viewer.internal_domains | viewer.known_domains | BRAND_DOMAINS
+
+    viewer: Viewer
+    domains: frozenset[str]
+    ordered: tuple[str, ...]
+
+
+# Each sync thread's last viewer and its protected domains: a page of mail shares one
+# viewer, and uniting and sorting a long list of correspondents' domains for every mail
+# cost more than the checks that read them.
+_MADE: Final = threading.local()
+
+
+def _protected(viewer: Viewer) -> _Protected:
+    made: _Protected | None = getattr(_MADE, "last", None)
+    if made is None or made.viewer is not viewer:
+        domains = viewer.internal_domains | viewer.known_domains | BRAND_DOMAINS
+        made = _MADE.last = _Protected(viewer, domains, tuple(sorted(domains)))
+    return made
 
 
 def _lookalike_domain(seen: Examined) -> Iterator[Params]:
-    protected = sorted(_protected(seen.viewer))
+    protected = _protected(seen.viewer).ordered
     senders = [a.domain for a in (seen.sender, *seen.mail.reply_to) if a]
     hosts = {links.host(link.href) for link in seen.mail.links} - {""}
     # the company's name under another ending: for who writes, not for links (its
@@ -115,7 +134,7 @@ def _credential_request(seen: Examined) -> Iterator[Params]:
     # reminder, a shop's "sign in to see your order"); a lure sends you elsewhere.
     # Unless that site itself imitates another ("vietcombank-secure.com").
     own = registrable(seen.sender.domain) if seen.sender else ""
-    if own and imitated(own, _protected(seen.viewer), seen.viewer.internal_domains):
+    if own and imitated(own, _protected(seen.viewer).ordered, seen.viewer.internal_domains):
         own = ""
     away = any(registrable(links.host(link.href)) not in (own, "") for link in seen.mail.links)
     found = lures.credential_lure(seen.prose, has_links=away)

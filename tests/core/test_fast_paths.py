@@ -17,7 +17,7 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from bot.core import bulk, cues, folded, language, literals, lures, text
+from bot.core import bulk, cues, folded, language, literals, lures, reading, text
 from bot.core.cues import Prose
 
 # Letters, marks, punctuation and spaces the rules care about, and a few that are odd.
@@ -70,6 +70,7 @@ def test_sentences_cut_where_a_phrase_starts_are_the_ones_that_hold_it(written: 
 @given(_MAILS)
 @example("write to ops@example.com or see www.example.com/a?b, or http://x.y/?q")
 @example("@@ :// www.www. a@b.c@d.e")
+@example("See WwW.Example.com, wWw.x.y or WWW.Z.VN; wwww. and w.w.w.x")
 def test_urls_are_blanked_as_the_whole_text_pattern_blanks_them(written: str) -> None:
     """Blanking word by word gives the text the pattern gives over the whole text."""
     assert cues._URL.sub(" ", written) == cues.without_urls(written)
@@ -90,6 +91,7 @@ _CODEC_TEXT = st.text(st.sampled_from([*text.VIETNAMESE_LETTERS, *map(chr, range
 @given(_CODEC_TEXT | st.text(_ALPHABET) | st.text())
 @example("KHẨN CẤP: Đề nghị anh Kỹ gửi báo cáo trước thứ Sáu")
 @example("Đặng “Ánh” ÿ")
+@example("Khẩn \ufffe cấp")  # the codec's filler: not one of its letters
 def test_accents_taken_off_in_c_are_those_the_tables_take_off(written: str) -> None:
     """`plain` and `unaccent` give what their translation tables give, letter by letter."""
     assert written.translate(language._PLAIN_LIST) == language.plain(written)
@@ -324,3 +326,31 @@ def test_a_group_that_keeps_case_runs_the_pattern_as_written(written: str) -> No
     assert folded._fast(pattern) is None
     expected = [m.span() for m in pattern.finditer(written)]
     assert expected == [m.span() for m in folded.finditer(pattern, written)]
+
+
+_QUOTE_STARTS = st.sampled_from(
+    ["> ", "-- Original Message --", "----- Forwarded message", "____________", "On Mon, ",
+     "Bob wrote:", "Vào thứ Hai, ", "An đã viết:", "From: a@b.c", "Sent: Mon", "Từ: An",
+     "Gửi: Hai", "ON ", "\r", "", " >"]
+)  # fmt: skip
+_QUOTE_LINES = st.lists(st.tuples(_QUOTE_STARTS, st.text(_ALPHABET, max_size=8))).map(
+    lambda lines: "\n".join(a + b for a, b in lines)
+)
+
+
+@given(_QUOTE_LINES | _MAILS)
+@example("Hi\nOn Mon, Bob\nwrote:\n> old")
+@example("> first line quoted")
+def test_the_quoted_history_is_cut_where_a_line_start_search_cuts_it(written: str) -> None:
+    """Searching from line break to line break cuts where "^" in multi-line mode cuts."""
+    anchored = re.compile(f"^{reading._QUOTE_LINE}", re.IGNORECASE | re.MULTILINE)
+    quoted = anchored.search(written)
+    assert (written[: quoted.start()] if quoted else written) == reading.new_text(written)
+
+
+@given(_TEXTS)
+@example("Unsubscribe HERE, or see ACCOUNT details")
+def test_the_words_present_in_a_text_are_found_in_one_pass(written: str) -> None:
+    """`present` reports exactly the watched words the lower-cased text holds."""
+    low = written.lower()
+    assert {w for w in folded._WATCHED if w in low} == folded.present(low)

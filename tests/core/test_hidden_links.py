@@ -46,6 +46,8 @@ def test_a_sign_in_page_inside_a_themes_folder_is_a_phishing_kit() -> None:
         ("Visit our site at example[.]com/login", "example[.]com/login"),
         ("Visit h t t p s : / / evil-site.com/page", "h t t p s : / / evil-site.com/page"),
         ("Contact us at secure-login dot net for support", "secure-login dot net"),
+        ("Visit h  t  t  p :\n/ / evil-site.com/page", "h t t p : / / evil-site.com/page"),
+        ("Mở HXXPS://ngan-hang-xac-minh.com ngay", "HXXPS://ngan-hang-xac-minh.com"),
     ],
 )
 def test_an_address_written_in_disguise_is_flagged(text: str, shown: str) -> None:
