@@ -116,6 +116,8 @@ folded.guard(
 def _newsletter(reading: Reading) -> Params | None:
     if reading.mail.header("list-unsubscribe"):
         return {}  # said by the header: the footer need not be read
+    if not folded.may_hold(_UNSUBSCRIBE, reading.held):
+        return None  # none of its words anywhere in the mail: nor in its footer
     footer = folded.search(_UNSUBSCRIBE, " ".join(reading.footer.plain.split()))  # lines wrap
     return _found(footer is not None)
 
@@ -144,9 +146,10 @@ def _automated(reading: Reading) -> Params | None:
     auto = reading.mail.header("auto-submitted").strip().lower()
     generated = bool(auto) and auto != "no" and not auto.startswith("auto-replied")
     suppress = bool(reading.mail.header("x-auto-response-suppress"))
-    return _found(
-        generated or suppress or folded.search(_MACHINE_SAYS, reading.top.plain) is not None
+    said = folded.may_hold(_MACHINE_SAYS, reading.held) and folded.search(
+        _MACHINE_SAYS, reading.top.plain
     )
+    return _found(generated or suppress or bool(said))
 
 
 _AUTO_REPLY_SUBJECT: Final = re.compile(
@@ -178,7 +181,7 @@ def _advertising(reading: Reading) -> Params | None:
 
 
 def _scam(reading: Reading) -> Params | None:
-    found = windfall(reading.top)
+    found = windfall(reading.top, within=reading.held)
     return {"found": found} if found else None
 
 

@@ -242,8 +242,11 @@ _DAY_WORD: Final = _words(
 )
 
 
-def asked_for_day(prose: Prose) -> str | None:
-    """A day named in a sentence that asks something: "please send it today"."""
+def asked_for_day(prose: Prose, within: frozenset[str] | None = None) -> str | None:
+    """A day named in a sentence that asks something: "please send it today". `within`:
+    the watched words of a text holding this one, when known (see `held`)."""
+    if within is not None and not folded.may_hold(_DAY_WORD, within):
+        return None
     for sentence in sentences(prose, _DAY_WORD):
         day = _DAY_WORD.search(sentence.plain)
         if day and (REQUEST.find(sentence) or QUESTION.find(sentence)):

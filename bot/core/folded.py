@@ -82,8 +82,16 @@ def present(low: str) -> frozenset[str]:
 
 
 def held(text: str) -> frozenset[str]:
-    """The watched words `text` holds, in any case."""
-    return present(_lowered(text) or text.lower())
+    """The watched words `text` holds, in any case; all of them when it holds a letter the
+    engine folds otherwise than `str.lower` (then no word may be ruled out)."""
+    low = _lowered(text)
+    return frozenset(_WATCHED) if low is None else present(low)
+
+
+def may_hold(pattern: re.Pattern[str], held: frozenset[str]) -> bool:
+    """Whether a text holding the watched words `held` may hold a match of `pattern`."""
+    words = _GUARDS.get(pattern)
+    return words is None or not held.isdisjoint(words)
 
 
 _WORD: Final = operator.itemgetter(1)  # of the automaton's (end, word): in C, not a loop

@@ -161,12 +161,13 @@ def payment_ask(prose: Prose) -> str | None:
     return None
 
 
-def windfall(prose: Prose) -> str | None:
+def windfall(prose: Prose, within: frozenset[str] | None = None) -> str | None:
     """Promises of a fortune to transfer: the advance-fee scam.
 
     Cues count by kind: two sums of money are one cue (a sales report is full of them).
+    `within`: the watched words of a text holding this one, when known (`cues.held`).
     """
-    words = held(prose)
+    words = held(prose) if within is None else within
     if sum(not words.isdisjoint(kind) for kind in _KIND_WORDS) < WINDFALL_CUES:
         return None  # a substring scan rules out most mail far quicker than the pattern
     found = list(folded.finditer(_WINDFALL, prose.plain))  # one pass: the first is search's

@@ -12,8 +12,10 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from typing import Any, Final, Generic, TypeVar
 
+from bot.core import cues
 from bot.core.conversation import continues
 from bot.core.cues import DEADLINE, Prose, asked_for_day, without_urls
 from bot.core.mail import Mail, Viewer
@@ -86,6 +88,12 @@ class Reading:
         return Prose.of("\n".join([self.mail.subject, *lines]))
 
     @_once
+    def held(self) -> frozenset[str]:
+        """The watched words of the whole mail, accents off (`cues.held`): a rule read
+        over any part of it, without accents, cannot match when its words are missing."""
+        return cues.held(whole(self.mail))
+
+    @_once
     def footer(self) -> Prose:
         """The end of the new text, where newsletters put "unsubscribe" (see `_footer`)."""
         return _footer(self.mail, self.fresh)
@@ -95,7 +103,18 @@ class Reading:
         """The deadline the subject or the new text mentions, as written."""
         subject = Prose.of(self.mail.subject)  # joined to `top` as is: NFC, same plain letters
         both = Prose(f"{subject.text}\n{self.top.text}", f"{subject.plain}\n{self.top.plain}")
-        return DEADLINE.find(both) or asked_for_day(self.top)
+        return DEADLINE.find(both) or asked_for_day(self.top, within=self.held)
+
+
+def whole(mail: Mail) -> Prose:
+    """The subject and the whole text: what the risk checks read, and where the triage's
+    pre-check looks (made once: triage and the risk checks each ask for it)."""
+    return _prose(f"{mail.subject}\n{mail.text}")
+
+
+@lru_cache(maxsize=8)
+def _prose(text: str) -> Prose:
+    return Prose.of(text)
 
 
 def new_text(text: str) -> str:

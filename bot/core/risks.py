@@ -23,7 +23,8 @@ from bot.core import attachments, links, lures
 from bot.core.cues import Prose, held
 from bot.core.domains import BRAND_DOMAINS, BRANDS, imitated, registrable
 from bot.core.i18n import Text, render
-from bot.core.mail import TEXT_LIMIT, Address, Mail, Viewer
+from bot.core.mail import Address, Mail, Viewer
+from bot.core.reading import whole
 
 
 class RiskKind(StrEnum):
@@ -62,8 +63,7 @@ class Examined:
         sender = mail.sender
         internal = sender is not None and viewer.is_internal(sender)
         written = viewer.correspondents.get(sender.email, 0) if sender else 0
-        prose = Prose.of(f"{mail.subject}\n{mail.text[:TEXT_LIMIT]}")
-        return cls(mail, viewer, sender, internal, not internal and written == 0, prose)
+        return cls(mail, viewer, sender, internal, not internal and written == 0, whole(mail))
 
 
 def _unknown_sender_attachment(seen: Examined) -> Iterator[Params]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterator
+from unittest.mock import patch
 
 import pytest
 from hypothesis import example, given, settings
@@ -19,6 +20,8 @@ from hypothesis import strategies as st
 
 from bot.core import bulk, cues, folded, language, literals, lures, reading, text
 from bot.core.cues import Prose
+from bot.core.triage import triage
+from tests.core.mails import NOW, STRANGER, mail, viewer
 
 # Letters, marks, punctuation and spaces the rules care about, and a few that are odd.
 _ALPHABET = st.sampled_from(
@@ -354,3 +357,40 @@ def test_the_words_present_in_a_text_are_found_in_one_pass(written: str) -> None
     """`present` reports exactly the watched words the lower-cased text holds."""
     low = written.lower()
     assert {w for w in folded._WATCHED if w in low} == folded.present(low)
+
+
+_SCAM_WORDS = st.sampled_from(
+    [
+        *("million dollars", "US$ 5,000,000", "beneficiary", "next of kin", "late husband"),
+        *("foreign account", "claim the funds", "30% of the total sum", "risk-free"),
+        *("strictest confidence", "money transfer", "late\n", "do not reply to this"),
+        *("this is an automated message", "vui lòng không trả lời", "hủy đăng ký"),
+        *("click here to be removed", "http://x.y/unsubscribe", "hôm nay", "tomorrow?"),
+    ]
+)
+_WHOLE_MAILS = st.lists(
+    st.tuples(st.one_of(_TEXTS, _SCAM_WORDS, _QUOTE_STARTS), st.sampled_from([". ", "\n", " "]))
+).map(lambda parts: "".join(a + b for a, b in parts))
+
+
+@settings(max_examples=200, deadline=None)
+@given(_TEXTS, _WHOLE_MAILS)
+@example("Urgent", "Please confirm today?\n> On Mon you wrote: unsubscribe")
+@example("Hi", "I am the beneficiary of US$ 5,000,000 and need a foreign account. Send it ſoon")
+def test_rules_the_whole_mails_words_rule_out_would_have_found_nothing(
+    subject: str, body: str
+) -> None:
+    """Triage with the pre-check on the whole mail's words says what it says without it."""
+    written = mail(subject=subject, text=body, sender=STRANGER)
+    with patch.object(folded, "may_hold", lambda pattern, held: True):
+        expected = triage(written, viewer(), NOW)
+    assert expected == triage(written, viewer(), NOW)
+
+
+@given(st.text(_ALPHABET))
+@example("tranſfer of the funds")
+def test_a_text_with_letters_folded_unlike_lower_casing_rules_no_word_out(written: str) -> None:
+    """With a long s or a dotted I, every watched word counts as held: the engine's
+    folding might match where the lower-cased text holds none."""
+    if folded._lowered(written) is None:
+        assert folded._WATCHED == folded.held(written)
