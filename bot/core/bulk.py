@@ -39,10 +39,15 @@ def _found(condition: bool) -> Params | None:
     return {} if condition else None
 
 
+_BRACKETED: Final = re.compile(r"<([^>]+)>")
+_SCL: Final = re.compile(r"(?:^|;)\s*SCL:(-?\d)")
+_MAILTO: Final = re.compile(r"mailto:([^>?\s]+)", re.IGNORECASE)
+
+
 def list_ids(mail: Mail) -> tuple[str, ...]:
     """The List-Id as written and its bare id ("Dev <dev.acme.vn>" → also "dev.acme.vn")."""
     value = mail.header("list-id").strip()
-    bare = re.search(r"<([^>]+)>", value)
+    bare = _BRACKETED.search(value)
     return tuple(dict.fromkeys(v.lower() for v in (value, bare.group(1) if bare else "") if v))
 
 
@@ -65,7 +70,7 @@ SPAM_SCL: Final = 5  # Exchange's spam confidence level from which it files mail
 
 def _scl(mail: Mail) -> int:
     """Exchange's spam confidence level (−1 trusted … 9 certain spam); −1 when absent."""
-    found = re.search(r"(?:^|;)\s*SCL:(-?\d)", mail.header("x-forefront-antispam-report"))
+    found = _SCL.search(mail.header("x-forefront-antispam-report"))
     value = mail.header("x-ms-exchange-organization-scl").strip() or (found and found.group(1))
     return int(value) if value and value.lstrip("-").isdigit() else -1
 
@@ -77,7 +82,7 @@ def _own(reading: Reading) -> Params | None:
 def _list(reading: Reading) -> Params | None:
     ids = list_ids(reading.mail)
     post = reading.mail.header("list-post").strip()
-    address = re.search(r"mailto:([^>?\s]+)", post, re.IGNORECASE)
+    address = _MAILTO.search(post)
     name = ids[-1] if ids else address.group(1) if address else reading.sender
     return {"list": name} if ids or post else None
 

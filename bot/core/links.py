@@ -54,9 +54,12 @@ def shown_host(text: str) -> str | None:
     return host if spelled or host.rpartition(".")[2] in _COMMON_TLDS else None
 
 
+_WEB: Final = re.compile(r"https?://", re.IGNORECASE)
+
+
 def destinations(url: str, hops: int = 0) -> list[str]:
     """Where a link finally leads: itself, or the URLs it carries in its query string."""
-    inner = [v for _, v in parse_qsl(urlsplit(url).query) if re.match(r"https?://", v, re.I)]
+    inner = [v for _, v in parse_qsl(urlsplit(url).query) if _WEB.match(v)]
     if not inner or hops >= MAX_HOPS:
         return [url]
     return [leaf for target in inner for leaf in destinations(target, hops + 1)]
@@ -127,7 +130,7 @@ def _judge(link: Link, own: str, protected: frozenset[str]) -> dict[str, str] | 
     if scripted and (shown := shown_host(link.text)):  # shows a site, runs a script instead
         scheme = scripted.group(1).lower()
         return {"why": "embedded" if scheme == "data" else "script", "shown": shown, "real": scheme}
-    if not re.match(r"https?://", href, re.IGNORECASE):
+    if not _WEB.match(href):
         return None
     real, shown = host(href), shown_host(link.text) or _dressed_as(href)
     hidden = _hidden(href, link.text, real, shown)

@@ -175,10 +175,16 @@ def _claimed_names(seen: Examined) -> Iterator[str]:
     yield from (registrable(domain) for domain in _ADDRESS.findall(name))
     yield from _brand_domains(name)
     for domain in seen.viewer.internal_domains:
-        if re.search(rf"(?<!\w){re.escape(registrable(domain).split('.')[0])}(?!\w)", name, re.I):
+        if _company_name(domain).search(name):
             yield domain
     if seen.viewer.name and name.casefold() == seen.viewer.name.casefold():
         yield seen.viewer.email.rpartition("@")[2]
+
+
+@lru_cache(maxsize=64)
+def _company_name(domain: str) -> re.Pattern[str]:
+    """The company's name as its domain spells it ("acme" for mail.acme.vn), a whole word."""
+    return re.compile(rf"(?<!\w){re.escape(registrable(domain).split('.')[0])}(?!\w)", re.I)
 
 
 _BRAND_NAMES: Final = tuple(
@@ -221,11 +227,14 @@ def _spoofed_display_name(seen: Examined) -> Iterator[Params]:
 _AUTH_RESULT: Final = re.compile(r"(?<!\w)(spf|dkim|dmarc)\s*=\s*(?:fail|softfail)(?!\w)", re.I)
 
 
+_SPF_FAILED: Final = re.compile(r"\s*(?:fail|softfail)\b", re.IGNORECASE)
+
+
 def _auth_failed(seen: Examined) -> Iterator[Params]:
     mail = seen.mail
     results = f"{mail.header('authentication-results')};{mail.header('arc-authentication-results')}"
     failed = {check.upper() for check in _AUTH_RESULT.findall(results)}
-    if re.match(r"\s*(?:fail|softfail)\b", mail.header("received-spf"), re.IGNORECASE):
+    if _SPF_FAILED.match(mail.header("received-spf")):
         failed.add("SPF")
     if failed:
         yield {"check": ", ".join(sorted(failed))}
