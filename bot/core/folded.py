@@ -17,6 +17,11 @@ few dozen strings (`literals.heads` reads them off the pattern). An Aho-Corasick
 automaton finds every place one of them begins in one pass of C; the engine then tries
 the pattern at those places only, in order, instead of every alternative at every
 position: the leftmost place where it matches is where a search would have found it.
+
+Before that, a guarded pattern (`guard`) is searched only in a text holding one of its
+words. Every rule's words are found in a text in one automaton pass (`present`), made
+once for all the rules read over that text; `held` gives them for a whole mail, so that
+rules read over parts of it can be skipped at once (`may_hold`).
 """
 
 from __future__ import annotations
@@ -89,7 +94,8 @@ def held(text: str) -> frozenset[str]:
 
 
 def may_hold(pattern: re.Pattern[str], held: frozenset[str]) -> bool:
-    """Whether a text holding the watched words `held` may hold a match of `pattern`."""
+    """Whether a text holding the watched words `held` may hold a match of `pattern`.
+    (`held` of a larger text that holds this one will do: it holds those words too.)"""
     words = _GUARDS.get(pattern)
     return words is None or not held.isdisjoint(words)
 
@@ -103,8 +109,7 @@ def _watcher() -> ahocorasick.Automaton | None:
 
 
 def _may_match(pattern: re.Pattern[str], low: str) -> bool:
-    words = _GUARDS.get(pattern)
-    return words is None or not present(low).isdisjoint(words)
+    return pattern not in _GUARDS or may_hold(pattern, present(low))
 
 
 @lru_cache(maxsize=256)
