@@ -41,10 +41,13 @@ class Cue:
     plain: re.Pattern[str] | None = None
     marked: re.Pattern[str] | None = None
 
-    def find(self, prose: Prose) -> str | None:
-        """The first match, quoted as written, or None."""
+    def find(self, prose: Prose, within: frozenset[str] | None = None) -> str | None:
+        """The first match, quoted as written, or None. `within`: the watched words of a
+        text holding this one (`held`): a pattern none of whose words are there is skipped."""
         for pattern, haystack in ((self.plain, prose.plain), (self.marked, prose.text)):
-            found = folded.search(pattern, haystack) if pattern else None
+            if pattern is None or (within is not None and not _may_hold(pattern, within)):
+                continue
+            found = folded.search(pattern, haystack)
             if found:
                 return " ".join(prose.text[found.start() : found.end()].split())
         return None
@@ -57,6 +60,26 @@ def _words(alternatives: str, *guard: str) -> re.Pattern[str]:
     return folded.guard(pattern, *guard) if guard else pattern
 
 
+def _marked_words(alternatives: str, *guard: str) -> re.Pattern[str]:
+    """`_words` for a pattern matched on text as written, with accents: its guard words
+    are also watched without their accents, as `held` finds words (see `_may_hold`)."""
+    pattern = _words(alternatives, *guard)
+    if guard:
+        _UNMARKED[pattern] = tuple(plain(word) for word in guard)
+        folded.watch(*_UNMARKED[pattern])
+    return pattern
+
+
+# A marked pattern's guard words without accents: a match holds one of the words as
+# written, so the text without accents holds it without them.
+_UNMARKED: Final[dict[re.Pattern[str], tuple[str, ...]]] = {}
+
+
+def _may_hold(pattern: re.Pattern[str], within: frozenset[str]) -> bool:
+    words = _UNMARKED.get(pattern)
+    return folded.may_hold(pattern, within) if words is None else not within.isdisjoint(words)
+
+
 URGENT: Final = Cue(
     plain=_words(
         r"urgent(?:ly)?|asap|a\.s\.a\.p\.?|immediately|right away|time[- ]sensitive"
@@ -65,7 +88,7 @@ URGENT: Final = Cue(
         "hoa toc",
     ),
     # "gấp đôi", "gấp 3 lần" multiply, they do not hurry.
-    marked=_words(
+    marked=_marked_words(
         r"khẩn|gấp(?! (?:đôi|ba|rưỡi|nhiều|mấy|\d))|hỏa tốc|hoả tốc", "khẩn", "gấp", "tốc"
     ),
 )
@@ -78,7 +101,7 @@ REQUEST: Final = Cue(
         r"|(?:anh|chi|em|ban)(?:/(?:anh|chi|em))? co the|giup (?:em|anh|chi|minh|toi)"
         r"|cho (?:em|anh|chi|toi|minh) (?:hoi|xin)|phan hoi giup|tra loi giup"
     ),
-    marked=_words(r"xin (?!chào|cảm ơn|cám ơn|lỗi|trân trọng|gửi lời)\w+"),
+    marked=_marked_words(r"xin (?!chào|cảm ơn|cám ơn|lỗi|trân trọng|gửi lời)\w+"),
 )
 
 QUESTION: Final = Cue(

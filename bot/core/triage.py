@@ -118,7 +118,7 @@ def _stranger(reading: Reading) -> Params | None:
 
 
 def _urgent_words(reading: Reading) -> Params | None:
-    found = URGENT.find(reading.head)
+    found = URGENT.find(reading.head, within=reading.held)
     return {"found": found} if found else None
 
 

@@ -377,12 +377,16 @@ _WHOLE_MAILS = st.lists(
 @given(_TEXTS, _WHOLE_MAILS)
 @example("Urgent", "Please confirm today?\n> On Mon you wrote: unsubscribe")
 @example("Hi", "I am the beneficiary of US$ 5,000,000 and need a foreign account. Send it ſoon")
+@example("Việc \u212aHẨN", "Anh xử lý gấp giúp em, hỏa tốc nhé")
 def test_rules_the_whole_mails_words_rule_out_would_have_found_nothing(
     subject: str, body: str
 ) -> None:
     """Triage with the pre-check on the whole mail's words says what it says without it."""
     written = mail(subject=subject, text=body, sender=STRANGER)
-    with patch.object(folded, "may_hold", lambda pattern, held: True):
+    with (
+        patch.object(folded, "may_hold", lambda pattern, held: True),
+        patch.object(cues, "_may_hold", lambda pattern, held: True),
+    ):
         expected = triage(written, viewer(), NOW)
     assert expected == triage(written, viewer(), NOW)
 
