@@ -4,9 +4,9 @@ The Maildir provider reads every message through here (Exchange and Graph may us
 it for MIME they fetch). A first sync reads a whole mailbox, so this is a hot
 path, about 3,500 typical messages a second on one core: `mime.py` cuts the bytes
 into header fields and parts (faster than the stdlib's parser, see there),
-`charsets.py` decodes headers and bodies, `body.py` reads at most `SCAN_CHARS` of
-each text part, never decodes attachments, and says what counts as one. Only the
-headers that triage and the risk checks read are kept.
+`charsets.py` decodes headers and bodies, `dates.py` reads dates, `body.py` reads
+at most `SCAN_CHARS` of each text part, never decodes attachments, and says what
+counts as one. Only the headers that triage and the risk checks read are kept.
 
 Dates: `sent_at` is the Date header (None when missing or unreadable);
 `received_at` is the caller's value, else the top Received header's date (for
@@ -19,12 +19,13 @@ from __future__ import annotations
 
 import hashlib
 import re
-from datetime import UTC, datetime
-from email.utils import getaddresses, parsedate_to_datetime
+from datetime import datetime
+from email.utils import getaddresses
 
 from bot.core.mail import Address, Folder, Mail
 from bot.mail.body import read_body
 from bot.mail.charsets import decode_header_value, unescape
+from bot.mail.dates import read_date
 from bot.mail.mime import Fields, read_head
 
 KEPT_HEADERS = (
@@ -66,7 +67,7 @@ def parse(
     if not header_fields:
         raise MalformedMail("no mail headers")
     fields = _wanted(header_fields)
-    sent_at = _date(_first(fields, "date"))
+    sent_at = read_date(_first(fields, "date"))
     delivered = received_at or _arrival(fields, folder, sent_at) or file_time
     if delivered is None:
         raise MalformedMail("no date anywhere: no Date, Received or file time")
@@ -138,21 +139,12 @@ def _ids(value: str) -> list[str]:
     return [found_id for found_id in found if found_id]
 
 
-def _date(value: str) -> datetime | None:
-    if not value:
-        return None
-    try:
-        parsed = parsedate_to_datetime(unescape(value))
-    except (TypeError, ValueError, IndexError, OverflowError):
-        return None
-    return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=UTC)
-
-
 def _arrival(
     fields: dict[str, list[str]], folder: Folder, sent_at: datetime | None
 ) -> datetime | None:
     received = fields.get("received", [])[:_RECEIVED_TRIED]
-    delivered = next(filter(None, (_date(value.rpartition(";")[2]) for value in received)), None)
+    dates = (read_date(value.rpartition(";")[2]) for value in received)
+    delivered = next(filter(None, dates), None)
     if folder is Folder.SENT:
         return sent_at or delivered
     return delivered or sent_at
