@@ -138,10 +138,14 @@ def _prose(head: bytes) -> bool:
 
 
 def _urls(text: str) -> Iterator[str]:
-    if "://" not in text:
-        return
-    for match in _URL.finditer(text):
-        yield match.group().rstrip(".,;:!?")
+    """What `_URL.finditer` finds, looked for only where "://" is: a search for the
+    pattern tried it at every "h" and "t" of the text (three times as slow)."""
+    end = 0
+    while (at := text.find("://", end)) >= 0:
+        found = _URL.match(text, max(at - 5, end)) or _URL.match(text, max(at - 4, end))
+        if found:
+            yield found.group().rstrip(".,;:!?")
+        end = found.end() if found else at + 3
 
 
 def _tidy(text: str) -> str:

@@ -372,3 +372,15 @@ def test_an_unquoted_comma_in_the_senders_name_leaves_one_sender() -> None:
         b"Date: Mon, 30 Nov 2026 08:00:00 +0700\r\n\r\nhi\r\n"
     )
     assert ("a@partner.vn", ()) == (mail.sender.email if mail.sender else "", mail.also_from)
+
+
+_URL_PIECES = st.sampled_from(
+    ["http", "HTTPS", "hTtp", "s", "://", ":", "/", "x.vn", " ", ".", "h", "<"]
+)
+
+
+@given(st.lists(_URL_PIECES, max_size=16).map("".join))
+def test_urls_are_those_the_pattern_finds_in_the_whole_text(text: str) -> None:
+    """Looking for URLs only where "://" is finds what a search of the whole text finds."""
+    expected = [found.group().rstrip(".,;:!?") for found in body._URL.finditer(text)]
+    assert expected == list(body._urls(text))
