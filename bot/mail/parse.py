@@ -139,6 +139,8 @@ def _display_name(display: str, hint: str | None) -> str:
 
 def _ids(value: str) -> list[str]:
     """Message ids without angle brackets; a bare id counts when it is all there is."""
+    if not value:
+        return []  # (most mail answers nothing: no In-Reply-To, no References)
     value = unescape(value)
     found = ["".join(match.split()) for match in _ID.findall(value)]
     if not found and len(value.split()) == 1:
