@@ -23,6 +23,7 @@ _FALLBACKS = ("utf-8", "cp1258", "latin-1")
 _ALIASES = {"iso-8859-1": "cp1252", "latin1": "cp1252", "latin-1": "cp1252", "iso8859-1": "cp1252"}
 _B64_ALPHABET = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
 _B64_JUNK = bytes(set(range(256)) - set(_B64_ALPHABET))
+_REMEMBERED = 200  # characters of the longest header value whose decoding is remembered
 _ENCODED_WORD = re.compile(r"=\?([^?\s]+)\?([QqBb])\?([^?]*)\?=")
 
 
@@ -98,8 +99,15 @@ def decode_header_value(value: str, hint: str | None = None) -> str:
     """A raw header value (8-bit bytes as surrogate escapes) decoded, unfolded and tidied."""
     value = unescape(value, hint)
     if "=?" in value:
-        value = _decode_words(value)
+        value = _remembered_words(value) if len(value) <= _REMEMBERED else _decode_words(value)
     return " ".join(value.split())
+
+
+@lru_cache(maxsize=1024)
+def _remembered_words(value: str) -> str:
+    """`_decode_words`, remembered: the same names come in mail after mail of a mailbox
+    (the owner's own in every To), and decoding one takes 4 µs, finding it 0.2 µs."""
+    return _decode_words(value)
 
 
 def _decode_words(value: str) -> str:
