@@ -164,14 +164,19 @@ def _entry(sub: str, item: os.DirEntry[str]) -> Entry | None:
 
 def _read_file(entry: Entry) -> bytes | _Skip:
     try:
-        with open(entry.path, "rb") as handle:
+        # A bare descriptor: `open()` wraps it in a buffered file object, a third of the
+        # time of reading a usual message (5 of 16 µs).
+        descriptor = os.open(entry.path, os.O_RDONLY)
+        try:
             # read(READ_LIMIT + 1) would allocate the whole limit for every file (16 MB,
             # then shrunk): 30 µs a message, more than reading it. So the size it has, and
             # (if it grew meanwhile) the rest up to the limit.
-            size = min(os.fstat(handle.fileno()).st_size, READ_LIMIT)
-            raw = handle.read(size + 1)
+            size = min(os.fstat(descriptor).st_size, READ_LIMIT)
+            raw = _read_at_most(descriptor, size + 1)
             if len(raw) > size:
-                raw += handle.read(READ_LIMIT + 1 - len(raw))
+                raw += _read_at_most(descriptor, READ_LIMIT + 1 - len(raw))
+        finally:
+            os.close(descriptor)
     except FileNotFoundError:
         return _Skip.GONE
     except OSError as error:
@@ -180,6 +185,14 @@ def _read_file(entry: Entry) -> bytes | _Skip:
     if len(raw) > READ_LIMIT:
         log.info("Maildir file %s is over %d bytes: parsed its start only", entry.path, READ_LIMIT)
         return raw[:READ_LIMIT]
+    return raw
+
+
+def _read_at_most(descriptor: int, count: int) -> bytes:
+    """`count` bytes, fewer only at the end of the file (as a buffered file's `read`)."""
+    raw = os.read(descriptor, count)
+    while 0 < len(raw) < count and (more := os.read(descriptor, count - len(raw))):
+        raw += more
     return raw
 
 
