@@ -34,6 +34,7 @@ _HIDDEN = re.compile(
     r"|<(script|style|title|template)\b[^<>]*+>(?:[^<]++|<(?!/\1\s*>))*+(?:</\1\s*>|\Z)",
     re.IGNORECASE,
 )
+_ANCHOR_START = re.compile("<[aA]")  # (a search for "<" in C: twice as fast as "<a" and "<A")
 _ANCHOR = re.compile(r"<[aA](?=[\s/>])((?:[^<>\"']++|\"[^\"<]*+\"|'[^'<]*+')*+)>")
 # A link's text ends where the next <a> or </a> is ("<a/href=…>": a browser reads "/" as a space)
 _ANCHOR_END = re.compile(r"</?[aA][\s/>]")
@@ -53,7 +54,7 @@ def read_html(
     markup: str, *, text: bool, text_limit: int, link_limit: int
 ) -> tuple[str, list[Link]]:
     """Every `<a href>` in order, and (when `text`) the visible text, one line per block."""
-    if not text and "<a" not in markup and "<A" not in markup:
+    if not text and _ANCHOR_START.search(markup) is None:
         return "", []  # links alone were asked for, and there are none: nothing to hide
     shown = _HIDDEN.sub(" ", markup.replace(_BREAK, " "))
     return (_text(shown, text_limit) if text else ""), _links(shown, link_limit)
