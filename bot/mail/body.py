@@ -30,6 +30,7 @@ _EMBEDDED = frozenset({"message/rfc822", "message/global"})
 _TEXTS = frozenset({"text/plain", "text/html"})
 _PROSE = re.compile(rb"\S[ \t]+\S")  # words with spaces between: never base64
 _PROSE_LOOKED_AT = 2048  # bytes of a base64 part looked at for prose
+_BLANK_RUN = re.compile(r"\n\n\n+")
 _URL = re.compile(r"[hH][tT][tT][pP][sS]?://[^\s<>\"'()\[\]{}]+")  # (IGNORECASE is slower)
 
 
@@ -150,9 +151,12 @@ def _urls(text: str) -> Iterator[str]:
 
 def _tidy(text: str) -> str:
     """Spaces collapsed, lines trimmed, blank runs down to one (per line: regexes are slower)."""
-    lines = [
-        " ".join(line.split()) if "  " in line or "\t" in line or "\xa0" in line else line.strip()
-        for line in text.splitlines()
-    ]
-    kept = [line for at, line in enumerate(lines) if line or (at and lines[at - 1])]
-    return "\n".join(kept).strip()[:TEXT_LIMIT]
+    lines = text.splitlines()
+    if "  " in text or "\t" in text or "\xa0" in text:
+        lines = [
+            " ".join(line.split()) if "  " in line or "\t" in line or "\xa0" in line else line
+            for line in lines
+        ]
+    # (A blank line is an empty one once trimmed: runs of them are one search in C.)
+    trimmed = "\n".join(map(str.strip, lines))
+    return _BLANK_RUN.sub("\n\n", trimmed).strip()[:TEXT_LIMIT]
