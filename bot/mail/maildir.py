@@ -21,7 +21,6 @@ import os
 import stat
 import time
 from collections.abc import Iterator
-from dataclasses import replace
 from datetime import UTC, datetime
 from enum import Enum
 from pathlib import Path
@@ -198,8 +197,18 @@ def _read_at_most(descriptor: int, count: int) -> bytes:
 
 def _parse(entry: Entry, folder: Folder, raw: bytes) -> Mail | _Skip:
     file_time = datetime.fromtimestamp(entry.mtime_ns / 1e9, UTC)
+    verb = _verb(entry) if folder is Folder.INBOX else None
+    # The flag's time is not kept; the file's last change (its ctime) is the best guess.
+    verb_at = datetime.fromtimestamp(entry.ctime_ns / 1e9, UTC) if verb else None
     try:
-        mail = parse(raw, folder=folder, provider_id=f"{folder}/{entry.key}", file_time=file_time)
+        return parse(
+            raw,
+            folder=folder,
+            provider_id=f"{folder}/{entry.key}",
+            file_time=file_time,
+            last_verb=verb,
+            last_verb_at=verb_at,
+        )
     except MalformedMail as error:
         log.warning("skipped Maildir file %s: %s", entry.path, error)
         return _Skip.UNREADABLE
@@ -209,12 +218,10 @@ def _parse(entry: Entry, folder: Folder, raw: bytes) -> Mail | _Skip:
     except Exception as error:  # a parser bug must not stop the pass; no content is logged
         log.warning("skipped Maildir file %s: %s", entry.path, type(error).__name__)
         return _Skip.UNREADABLE
-    verb = next((verb for flag, verb in _VERBS if flag in entry.flags), None)
-    if folder is not Folder.INBOX or verb is None:
-        return mail
-    # The flag's time is not kept; the file's last change (its ctime) is the best guess.
-    changed = datetime.fromtimestamp(entry.ctime_ns / 1e9, UTC)
-    return replace(mail, last_verb=verb, last_verb_at=changed)
+
+
+def _verb(entry: Entry) -> Verb | None:
+    return next((verb for flag, verb in _VERBS if flag in entry.flags), None)
 
 
 def _find(root: Path, provider_id: str) -> Path:

@@ -22,7 +22,7 @@ import re
 from datetime import datetime
 from email.utils import getaddresses
 
-from bot.core.mail import Address, Folder, Mail
+from bot.core.mail import Address, Folder, Mail, Verb
 from bot.mail.body import read_body
 from bot.mail.charsets import decode_header_value, unescape
 from bot.mail.dates import read_date
@@ -61,8 +61,12 @@ def parse(
     provider_id: str,
     received_at: datetime | None = None,
     file_time: datetime | None = None,
+    last_verb: Verb | None = None,
+    last_verb_at: datetime | None = None,
 ) -> Mail:
-    """The normalized mail in `raw`; raises `MalformedMail` only when there is no mail in it."""
+    """The normalized mail in `raw`; raises `MalformedMail` only when there is no mail in it.
+    (`last_verb` and its time are the provider's to tell: given here, the mail is not
+    built twice.)"""
     header_fields, body_bytes = read_head(raw.lstrip(b"\r\n"))
     if not header_fields:
         raise MalformedMail("no mail headers")
@@ -95,6 +99,8 @@ def parse(
         text=body.text,
         links=body.links,
         attachments=body.attachments,
+        last_verb=last_verb,
+        last_verb_at=last_verb_at,
     )
 
 
