@@ -129,14 +129,20 @@ def _addresses(fields: dict[str, list[str]], name: str, hint: str | None) -> tup
     if not raw:
         return ()  # (as `getaddresses` would say, 3 µs later: most mail has no Cc or Reply-To)
     # Split first, decode names after: an encoded name may hide a comma.
-    values = [_ROUTE.sub("<", unescape(value, hint)) for value in raw]
+    values = [_unrouted(unescape(value, hint)) for value in raw]
     one = _ONE_ADDRESS.fullmatch(values[0]) if len(values) == 1 else None
-    pairs = [(one["name"] or "", one["email"] or one["bare"])] if one else getaddresses(values)
+    if one:  # (the usual header, built directly)
+        display, email = one.group("name", "email")
+        return (Address(email=email or one["bare"], name=_display_name(display or "", hint)),)
     return tuple(
         Address(email=email, name=_display_name(display, hint))
-        for display, email in pairs
+        for display, email in getaddresses(values)
         if email.strip()
     )
+
+
+def _unrouted(value: str) -> str:
+    return _ROUTE.sub("<", value) if "<@" in value else value
 
 
 def _display_name(display: str, hint: str | None) -> str:
