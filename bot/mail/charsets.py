@@ -72,6 +72,14 @@ def _try(data: bytes, codec: str, final: bool) -> str | None:
 
 def unbase64(data: bytes) -> bytes:
     """Lenient base64: junk and line breaks ignored, a missing or broken tail tolerated."""
+    padding = data.find(b"=")
+    if padding < 0 or not data[padding:].strip(b"= \t\r\n"):
+        # "=" only at the end (the usual body): the C decoder skips junk and line breaks
+        # itself, so nothing need be copied; it refuses a broken tail, mended below.
+        try:
+            return binascii.a2b_base64(data)
+        except binascii.Error:
+            pass
     cleaned = data.translate(None, _B64_JUNK)
     extra = len(cleaned) % 4
     if extra == 1:
