@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime, timedelta, timezone
 from email.utils import parsedate_to_datetime
+from functools import lru_cache
 
 from bot.mail.charsets import unescape
 
@@ -41,11 +42,17 @@ def read_date(value: str) -> datetime | None:
     return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=UTC)
 
 
+@lru_cache(maxsize=64)
+def _zone(offset: int) -> timezone:
+    """A fixed zone, made once: a mailbox's mail comes from a few zones."""
+    return timezone(timedelta(seconds=offset))
+
+
 def _common(found: re.Match[str]) -> datetime:
     day, month, year, hour, minute, second, sign, zone_hours, zone_minutes = found.groups()
     # The stdlib's arithmetic, "+0790" included; a zero offset is UTC, "-0000" too.
     offset = int(zone_hours) * 3600 + int(zone_minutes) * 60
-    zone = timezone(timedelta(seconds=-offset if sign == "-" else offset)) if offset else UTC
+    zone = _zone(-offset if sign == "-" else offset) if offset else UTC
     return datetime(
         int(year), _MONTH_NUMBERS[month], int(day),
         int(hour), int(minute), int(second or 0), tzinfo=zone,
