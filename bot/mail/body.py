@@ -30,6 +30,7 @@ _EMBEDDED = frozenset({"message/rfc822", "message/global"})
 _TEXTS = frozenset({"text/plain", "text/html"})
 _PROSE = re.compile(rb"\S[ \t]+\S")  # words with spaces between: never base64
 _PROSE_LOOKED_AT = 2048  # bytes of a base64 part looked at for prose
+_BLANK_RUN = re.compile(r"\n\n\n+")
 _URL = re.compile(r"[hH][tT][tT][pP][sS]?://[^\s<>\"'()\[\]{}]+")  # (IGNORECASE is slower)
 
 
@@ -138,17 +139,24 @@ def _prose(head: bytes) -> bool:
 
 
 def _urls(text: str) -> Iterator[str]:
-    if "://" not in text:
-        return
-    for match in _URL.finditer(text):
-        yield match.group().rstrip(".,;:!?")
+    """What `_URL.finditer` finds, looked for only where "://" is: a search for the
+    pattern tried it at every "h" and "t" of the text (three times as slow)."""
+    end = 0
+    while (at := text.find("://", end)) >= 0:
+        found = _URL.match(text, max(at - 5, end)) or _URL.match(text, max(at - 4, end))
+        if found:
+            yield found.group().rstrip(".,;:!?")
+        end = found.end() if found else at + 3
 
 
 def _tidy(text: str) -> str:
     """Spaces collapsed, lines trimmed, blank runs down to one (per line: regexes are slower)."""
-    lines = [
-        " ".join(line.split()) if "  " in line or "\t" in line or "\xa0" in line else line.strip()
-        for line in text.splitlines()
-    ]
-    kept = [line for at, line in enumerate(lines) if line or (at and lines[at - 1])]
-    return "\n".join(kept).strip()[:TEXT_LIMIT]
+    lines = text.splitlines()
+    if "  " in text or "\t" in text or "\xa0" in text:
+        lines = [
+            " ".join(line.split()) if "  " in line or "\t" in line or "\xa0" in line else line
+            for line in lines
+        ]
+    # (A blank line is an empty one once trimmed: runs of them are one search in C.)
+    trimmed = "\n".join(map(str.strip, lines))
+    return _BLANK_RUN.sub("\n\n", trimmed).strip()[:TEXT_LIMIT]

@@ -23,6 +23,7 @@ _FALLBACKS = ("utf-8", "cp1258", "latin-1")
 _ALIASES = {"iso-8859-1": "cp1252", "latin1": "cp1252", "latin-1": "cp1252", "iso8859-1": "cp1252"}
 _B64_ALPHABET = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
 _B64_JUNK = bytes(set(range(256)) - set(_B64_ALPHABET))
+_REMEMBERED = 200  # characters of the longest header value whose decoding is remembered
 _ENCODED_WORD = re.compile(r"=\?([^?\s]+)\?([QqBb])\?([^?]*)\?=")
 
 
@@ -71,6 +72,14 @@ def _try(data: bytes, codec: str, final: bool) -> str | None:
 
 def unbase64(data: bytes) -> bytes:
     """Lenient base64: junk and line breaks ignored, a missing or broken tail tolerated."""
+    padding = data.find(b"=")
+    if padding < 0 or not data[padding:].strip(b"= \t\r\n"):
+        # "=" only at the end (the usual body): the C decoder skips junk and line breaks
+        # itself, so nothing need be copied; it refuses a broken tail, mended below.
+        try:
+            return binascii.a2b_base64(data)
+        except binascii.Error:
+            pass
     cleaned = data.translate(None, _B64_JUNK)
     extra = len(cleaned) % 4
     if extra == 1:
@@ -98,11 +107,20 @@ def decode_header_value(value: str, hint: str | None = None) -> str:
     """A raw header value (8-bit bytes as surrogate escapes) decoded, unfolded and tidied."""
     value = unescape(value, hint)
     if "=?" in value:
-        value = _decode_words(value)
+        value = _remembered_words(value) if len(value) <= _REMEMBERED else _decode_words(value)
     return " ".join(value.split())
 
 
+@lru_cache(maxsize=1024)
+def _remembered_words(value: str) -> str:
+    """`_decode_words`, remembered: the same names come in mail after mail of a mailbox
+    (the owner's own in every To), and decoding one takes 4 µs, finding it 0.2 µs."""
+    return _decode_words(value)
+
+
 def _decode_words(value: str) -> str:
+    if whole := _ENCODED_WORD.fullmatch(value):  # one word and nothing else: most names, subjects
+        return _decode_run([_word(whole)])
     parts: list[str] = []
     pending: list[tuple[str, bytes]] = []  # adjacent encoded words, decoded together
     position = 0
@@ -118,6 +136,8 @@ def _decode_words(value: str) -> str:
 
 
 def _decode_run(words: list[tuple[str, bytes]]) -> str:
+    if len(words) < 2:  # nothing to join (most runs): spared the grouping, 2.5 µs
+        return decode_text(words[0][1], words[0][0]) if words else ""
     # Same-charset neighbours are joined first: senders split multi-byte letters across words.
     groups = itertools.groupby(words, key=lambda word: word[0])
     return "".join(decode_text(b"".join(data for _, data in group), cs) for cs, group in groups)

@@ -26,15 +26,20 @@ from bot.core.mail import Link
 
 # A tag: "/" if closing, its name, its attributes (quoted values may hold ">").
 _TAG = re.compile(r"<(/?)([a-zA-Z][^\s/<>]*+)((?:[^<>\"']++|\"[^\"<]*+\"|'[^'<]*+')*+)>")
+# Hidden: a comment, a declaration, a script, style, title or template element, each to
+# its end (or the end of the markup). Read up to the end marker possessively, a run of
+# characters at a time: a lazy ".*?" tried the end marker at every character (40% slower).
 _HIDDEN = re.compile(
-    r"<!--.*?(?:-->|\Z)|<[!?][^<>]*+>"
-    r"|<(script|style|title|template)\b[^<>]*+>.*?(?:</\1\s*>|\Z)",
-    re.DOTALL | re.IGNORECASE,
+    r"<!--(?:[^-]++|-(?!->))*+(?:-->|\Z)|<[!?][^<>]*+>"
+    r"|<(script|style|title|template)\b[^<>]*+>(?:[^<]++|<(?!/\1\s*>))*+(?:</\1\s*>|\Z)",
+    re.IGNORECASE,
 )
+_ANCHOR_START = re.compile("<[aA]")  # (a search for "<" in C: twice as fast as "<a" and "<A")
 _ANCHOR = re.compile(r"<[aA](?=[\s/>])((?:[^<>\"']++|\"[^\"<]*+\"|'[^'<]*+')*+)>")
 # A link's text ends where the next <a> or </a> is ("<a/href=…>": a browser reads "/" as a space)
 _ANCHOR_END = re.compile(r"</?[aA][\s/>]")
 _IMAGE = re.compile(r"<img\b([^<>]*+)>", re.IGNORECASE)
+_PLAIN_HREF = re.compile(r"\s+href\s*=\s*\"([^\"']*)\"")  # ' href="…"' first, as most links are
 _ATTRIBUTE = re.compile(r"([^\s=/>]+)(?:\s*=\s*(\"[^\"]*\"|'[^']*'|[^\s>]+))?")
 _BREAK = "\0"  # stands for a block's line break while the source's own line breaks become spaces
 _BLOCKS = (
@@ -49,6 +54,8 @@ def read_html(
     markup: str, *, text: bool, text_limit: int, link_limit: int
 ) -> tuple[str, list[Link]]:
     """Every `<a href>` in order, and (when `text`) the visible text, one line per block."""
+    if not text and _ANCHOR_START.search(markup) is None:
+        return "", []  # links alone were asked for, and there are none: nothing to hide
     shown = _HIDDEN.sub(" ", markup.replace(_BREAK, " "))
     return (_text(shown, text_limit) if text else ""), _links(shown, link_limit)
 
@@ -66,7 +73,7 @@ def _text(shown: str, limit: int) -> str:
 def _links(shown: str, limit: int) -> list[Link]:
     links: list[Link] = []
     for anchor in _ANCHOR.finditer(shown):
-        href = _attribute(anchor[1], "href").strip()
+        href = _href(anchor[1]).strip()
         if href:
             end = _ANCHOR_END.search(shown, anchor.end())
             inner = shown[anchor.end() : end.start() if end else len(shown)]
@@ -82,6 +89,12 @@ def _inner_text(inner: str) -> str:
         inner = _IMAGE.sub(lambda image: f" {_attribute(image[1], 'alt')} ", inner)
         inner = _TAG.sub(" ", inner)
     return " ".join(unescape(inner).split())
+
+
+def _href(attributes: str) -> str:
+    """The link's target; read directly when written plainly (all `_attribute` would do)."""
+    plain = _PLAIN_HREF.match(attributes)
+    return unescape(plain[1]) if plain else _attribute(attributes, "href")
 
 
 def _attribute(attributes: str, wanted: str) -> str:

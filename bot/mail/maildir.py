@@ -21,7 +21,6 @@ import os
 import stat
 import time
 from collections.abc import Iterator
-from dataclasses import replace
 from datetime import UTC, datetime
 from enum import Enum
 from pathlib import Path
@@ -164,14 +163,19 @@ def _entry(sub: str, item: os.DirEntry[str]) -> Entry | None:
 
 def _read_file(entry: Entry) -> bytes | _Skip:
     try:
-        with open(entry.path, "rb") as handle:
+        # A bare descriptor: `open()` wraps it in a buffered file object, a third of the
+        # time of reading a usual message (5 of 16 µs).
+        descriptor = os.open(entry.path, os.O_RDONLY)
+        try:
             # read(READ_LIMIT + 1) would allocate the whole limit for every file (16 MB,
             # then shrunk): 30 µs a message, more than reading it. So the size it has, and
             # (if it grew meanwhile) the rest up to the limit.
-            size = min(os.fstat(handle.fileno()).st_size, READ_LIMIT)
-            raw = handle.read(size + 1)
+            size = min(os.fstat(descriptor).st_size, READ_LIMIT)
+            raw = _read_at_most(descriptor, size + 1)
             if len(raw) > size:
-                raw += handle.read(READ_LIMIT + 1 - len(raw))
+                raw += _read_at_most(descriptor, READ_LIMIT + 1 - len(raw))
+        finally:
+            os.close(descriptor)
     except FileNotFoundError:
         return _Skip.GONE
     except OSError as error:
@@ -183,10 +187,28 @@ def _read_file(entry: Entry) -> bytes | _Skip:
     return raw
 
 
+def _read_at_most(descriptor: int, count: int) -> bytes:
+    """`count` bytes, fewer only at the end of the file (as a buffered file's `read`)."""
+    raw = os.read(descriptor, count)
+    while 0 < len(raw) < count and (more := os.read(descriptor, count - len(raw))):
+        raw += more
+    return raw
+
+
 def _parse(entry: Entry, folder: Folder, raw: bytes) -> Mail | _Skip:
     file_time = datetime.fromtimestamp(entry.mtime_ns / 1e9, UTC)
+    verb = _verb(entry) if folder is Folder.INBOX else None
+    # The flag's time is not kept; the file's last change (its ctime) is the best guess.
+    verb_at = datetime.fromtimestamp(entry.ctime_ns / 1e9, UTC) if verb else None
     try:
-        mail = parse(raw, folder=folder, provider_id=f"{folder}/{entry.key}", file_time=file_time)
+        return parse(
+            raw,
+            folder=folder,
+            provider_id=f"{folder}/{entry.key}",
+            file_time=file_time,
+            last_verb=verb,
+            last_verb_at=verb_at,
+        )
     except MalformedMail as error:
         log.warning("skipped Maildir file %s: %s", entry.path, error)
         return _Skip.UNREADABLE
@@ -196,12 +218,10 @@ def _parse(entry: Entry, folder: Folder, raw: bytes) -> Mail | _Skip:
     except Exception as error:  # a parser bug must not stop the pass; no content is logged
         log.warning("skipped Maildir file %s: %s", entry.path, type(error).__name__)
         return _Skip.UNREADABLE
-    verb = next((verb for flag, verb in _VERBS if flag in entry.flags), None)
-    if folder is not Folder.INBOX or verb is None:
-        return mail
-    # The flag's time is not kept; the file's last change (its ctime) is the best guess.
-    changed = datetime.fromtimestamp(entry.ctime_ns / 1e9, UTC)
-    return replace(mail, last_verb=verb, last_verb_at=changed)
+
+
+def _verb(entry: Entry) -> Verb | None:
+    return next((verb for flag, verb in _VERBS if flag in entry.flags), None)
 
 
 def _find(root: Path, provider_id: str) -> Path:

@@ -199,12 +199,12 @@ def test_a_file_moved_away_during_the_pass_is_found_later(
     """A file gone between listing and reading is skipped silently, then found renamed."""
     path = deliver(root, "new/9.host", message(9))
 
-    def moved_away(file: str, mode: str = "r") -> object:
+    def moved_away(file: str, flags: int) -> int:
         path.rename(root / "cur/9.host:2,S")
         raise FileNotFoundError(file)
 
     with monkeypatch.context() as patch:
-        patch.setattr("bot.mail.maildir.open", moved_away, raising=False)
+        patch.setattr("bot.mail.maildir.os.open", moved_away)
         pages = sync(root)
     assert ([], 0) == (ids(pages), pages[-1].skipped)
     assert ["inbox/9.host"] == ids(sync(root, state=pages[-1].state))

@@ -372,3 +372,36 @@ def test_an_unquoted_comma_in_the_senders_name_leaves_one_sender() -> None:
         b"Date: Mon, 30 Nov 2026 08:00:00 +0700\r\n\r\nhi\r\n"
     )
     assert ("a@partner.vn", ()) == (mail.sender.email if mail.sender else "", mail.also_from)
+
+
+_URL_PIECES = st.sampled_from(
+    ["http", "HTTPS", "hTtp", "s", "://", ":", "/", "x.vn", " ", ".", "h", "<"]
+)
+
+
+@given(st.lists(_URL_PIECES, max_size=16).map("".join))
+def test_urls_are_those_the_pattern_finds_in_the_whole_text(text: str) -> None:
+    """Looking for URLs only where "://" is finds what a search of the whole text finds."""
+    expected = [found.group().rstrip(".,;:!?") for found in body._URL.finditer(text)]
+    assert expected == list(body._urls(text))
+
+
+def tidied_line_by_line(text: str) -> str:
+    """The rule `body._tidy` keeps, as it was written: one line at a time."""
+    lines = [
+        " ".join(line.split()) if "  " in line or "\t" in line or "\xa0" in line else line.strip()
+        for line in text.splitlines()
+    ]
+    kept = [line for at, line in enumerate(lines) if line or (at and lines[at - 1])]
+    return "\n".join(kept).strip()[:TEXT_LIMIT]
+
+
+_TEXT_PIECES = st.sampled_from(
+    ["a", "b c", " ", "  ", "\t", "\xa0", "\u3000", "\n", "\r\n", "\x1c"]
+)
+
+
+@given(st.lists(_TEXT_PIECES, max_size=20).map("".join))
+def test_tidy_trims_and_collapses_as_line_by_line(text: str) -> None:
+    """Spaces collapsed where doubled, lines trimmed, blank runs down to one, as per line."""
+    assert tidied_line_by_line(text) == body._tidy(text)
