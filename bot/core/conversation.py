@@ -19,6 +19,7 @@ import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 
 from bot.core.mail import Address, Mail
 
@@ -52,6 +53,7 @@ _FIELD_NAMES = {
 }  # fmt: skip
 
 
+@lru_cache(maxsize=4096)  # asked of each mail several times, and a thread's mail share one
 def subject_key(subject: str) -> str:
     """The subject without reply/forward prefixes and list tags, case- and space-folded."""
     text = unicodedata.normalize("NFC", subject or "")
@@ -88,6 +90,8 @@ class QuotedOriginal:
 
 def quoted_original(text: str) -> QuotedOriginal | None:
     """The first "-----Original Message-----" header block of `text`, if any."""
+    if "--" not in text:
+        return None  # (the pattern tries every line of a text that cannot hold it)
     match = _ORIGINAL.search(text)
     if not match:
         return None
