@@ -236,15 +236,18 @@ def save_sync_state(
 
 def forward_history(session: Session, user_id: int, limit: int = 500) -> list[PastForward]:
     """The user's latest forwards, for suggestions."""
-    rows = session.scalars(
-        select(ForwardRecord)
+    rows = session.execute(  # the columns, not the rows as objects: read for every page
+        select(
+            ForwardRecord.sender_email,
+            ForwardRecord.subject_key,
+            ForwardRecord.to_email,
+            ForwardRecord.to_name,
+        )
         .where(ForwardRecord.user_id == user_id)
         .order_by(ForwardRecord.at.desc())
         .limit(limit)
     )
-    return [
-        PastForward(r.sender_email, r.subject_key, _Address(r.to_email, r.to_name)) for r in rows
-    ]
+    return [PastForward(sender, key, _Address(to, name)) for sender, key, to, name in rows]
 
 
 def bot_acts(session: Session, user_id: int) -> dict[int, list[datetime]]:
