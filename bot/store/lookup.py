@@ -20,7 +20,7 @@ from datetime import datetime
 from itertools import islice
 from typing import Any, Final, cast
 
-from sqlalchemy import Table, insert, select, text
+from sqlalchemy import Table, insert, inspect, select, text
 from sqlalchemy.orm import Session
 
 from bot.core import conversation
@@ -328,6 +328,27 @@ class Lookup:
             thread.id = number
         self._opened.clear()
 
+    def write_threads(self) -> None:
+        """The page's changes to threads it read, in one statement, before the flush.
+
+        The flush writes each changed thread with the columns it changed, one UPDATE for
+        each run of threads that changed the same ones: most runs are of one thread (a
+        20,000-mail sync sent 2,700 statements, each costing the ORM far more than the
+        database). Here every row carries every column any of them changed (a value that
+        did not change is written as it is). Then the session lets go of them, so that
+        the flush leaves them alone: they are stored as they are, and what is left of the
+        page needs no more of them than their ids.
+        """
+        changed = [(thread, _changed(thread)) for thread in self._threads.values()]
+        changed = [(thread, names) for thread, names in changed if names]
+        if not changed:
+            return
+        columns = sorted(set().union(*(names for _, names in changed)))
+        rows = [{"id": t.id, **{name: getattr(t, name) for name in columns}} for t, _ in changed]
+        store.save_columns(self.session, rows)
+        for thread, _ in changed:
+            self.session.expunge(thread)
+
     def write_messages(self) -> None:
         """The page's new messages and events, a statement each, once the flush gave their
         threads ids."""
@@ -368,6 +389,12 @@ class NewMessage:
 
 
 _COLUMNS: Final = tuple(f.name for f in fields(NewMessage) if f.name != "thread")
+
+
+def _changed(thread: Thread) -> frozenset[str]:
+    """The columns of a stored thread set since it was read (maybe to the same value)."""
+    state = inspect(thread)
+    return store.THREAD_COLUMNS - state.unmodified if state.modified else frozenset()
 
 
 def _id(thread: Thread | None) -> int | None:

@@ -22,7 +22,7 @@ _IMPORTANCE_ORDER = case(
 )
 
 
-_THREAD_COLUMNS = frozenset(column.key for column in Thread.__mapper__.column_attrs)
+THREAD_COLUMNS = frozenset(column.key for column in Thread.__mapper__.column_attrs)
 
 
 def new_thread_row(**values: Any) -> Thread:
@@ -30,7 +30,7 @@ def new_thread_row(**values: Any) -> Thread:
     change event the constructor fires for each of its 30-odd columns (ingest opens a
     thread for most mail it reads). Only for an object not in a session yet: it is
     inserted from the values it holds; from then on, changes are tracked as usual."""
-    unknown = values.keys() - _THREAD_COLUMNS
+    unknown = values.keys() - THREAD_COLUMNS
     if unknown:
         raise TypeError(f"not columns of a thread: {sorted(unknown)}")
     thread: Thread = Thread.__mapper__.class_manager.new_instance()
