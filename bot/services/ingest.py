@@ -178,7 +178,6 @@ def _ingest_page(
             ingest(context, mail)
         store.save_sync_state(session, mailbox_id, page.folder.value, page.state, now)
         context.lookup.write_threads()
-        context.lookup.number_threads()
         session.flush()
         context.lookup.write_messages()
         report.answered.extend(thread.id for thread in context.answered)
