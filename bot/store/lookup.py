@@ -118,9 +118,15 @@ class Lookup:
 
     def _rows(self, column: Any, values: Iterable[Any], own_sent: bool = False) -> list[Any]:
         """Rows of this user whose `column` is among `values`, in the order they were made;
-        `own_sent`: only messages the user wrote (not the bot) in Sent."""
+        `own_sent`: only messages the user wrote (not the bot) in Sent.
+
+        By id, the user is compared as an expression, which no index serves: else SQLite
+        (without statistics) takes the (user, state) index of threads and reads all the
+        user's threads for each page, instead of each thread by its id.
+        """
         entity = column.class_
-        where = [entity.user_id == self.user_id]
+        owner = entity.user_id + 0 if column is entity.id else entity.user_id
+        where = [owner == self.user_id]
         if own_sent:
             where += [MessageRow.folder == Folder.SENT.value, MessageRow.own.is_(False)]
         found = []
