@@ -81,6 +81,7 @@ class WorkCalendar:
         object.__setattr__(self, "_moments", {})
         object.__setattr__(self, "_sums", {})
         object.__setattr__(self, "_spans", {})
+        object.__setattr__(self, "_days", {})
 
     def is_working_day(self, day: date) -> bool:
         known: dict[date, bool] = self._working  # type: ignore[attr-defined]
@@ -186,14 +187,24 @@ class WorkCalendar:
         for offset in itertools.count():  # as far as the caller reads: a span may be years
             if offset - last_found >= _SEARCH_LIMIT_DAYS:
                 raise ValueError("no working time within ten years")
-            current = day + timedelta(days=offset)
-            if not self.is_working_day(current):
-                continue
-            for a, b in self.spans:
-                start, end = max(self._at(current, a), previous_end), self._at(current, b)
+            for day_start, end in self._day_spans(day + timedelta(days=offset)):
+                start = max(day_start, previous_end)
                 if end > start:
                     previous_end, last_found = end, offset
                     yield start, end
+
+    def _day_spans(self, day: date) -> tuple[tuple[datetime, datetime], ...]:
+        """The working spans of `day` in UTC, unclamped (none on a day off): kept, as every
+        deadline walks the same few days (a holiday lookup and two zone conversions each)."""
+        known: dict[date, tuple[tuple[datetime, datetime], ...]] = self._days  # type: ignore[attr-defined]
+        found = known.get(day)
+        if found is None:
+            found = known[day] = (
+                tuple((self._at(day, a), self._at(day, b)) for a, b in self.spans)
+                if self.is_working_day(day)
+                else ()
+            )
+        return found
 
     def _at(self, day: date, minute: int) -> datetime:
         """Wall-clock `minute` after midnight of `day` (24:00 is the next midnight), in UTC.

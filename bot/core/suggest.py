@@ -46,13 +46,15 @@ class Forwards:
     """Past forwards by sender and by subject: asked for every new thread, so kept indexed."""
 
     def __init__(self, past: Iterable[PastForward] = ()) -> None:
-        self.by_sender: dict[str, list[PastForward]] = {}
+        # by sender, how often each person got their mail: counted as forwards are added,
+        # as counting the sender's forwards on every new thread cost more than the rest
+        self.by_sender: dict[str, Counter[Address]] = {}
         self.by_subject: dict[str, list[PastForward]] = {}
         for forward in past:
             self.append(forward)
 
     def append(self, forward: PastForward) -> None:
-        self.by_sender.setdefault(forward.sender, []).append(forward)
+        self.by_sender.setdefault(forward.sender, Counter())[forward.to] += 1
         self.by_subject.setdefault(forward.subject_key, []).append(forward)
 
 
@@ -126,8 +128,8 @@ def suggest(
 
 
 def _by_sender_history(sender: Address, history: Forwards) -> Iterable[Suggestion]:
-    counts = Counter(p.to for p in history.by_sender.get(sender.email, ()))
-    for to, count in counts.most_common():
+    counts = history.by_sender.get(sender.email)
+    for to, count in counts.most_common() if counts else ():
         params = (("count", str(count)), ("sender", sender.display))
         yield Suggestion(to, "sender_history", params)
 

@@ -177,7 +177,7 @@ def _ingest_page(
         for mail in page.mails:
             ingest(context, mail)
         store.save_sync_state(session, mailbox_id, page.folder.value, page.state, now)
-        context.lookup.number_threads()
+        context.lookup.write_threads()
         session.flush()
         context.lookup.write_messages()
         report.answered.extend(thread.id for thread in context.answered)

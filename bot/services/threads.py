@@ -68,8 +68,22 @@ def _start_cycle(
 
 
 def _set(thread: Thread, values: dict[str, Any]) -> None:
+    """Set what differs: a new cycle resets a dozen columns most threads hold already
+    (None, []), and each assignment costs the ORM a change event, then a comparison at
+    the flush and a column in the page's UPDATE (`Lookup.write_threads`)."""
     for name, value in values.items():
-        setattr(thread, name, value)
+        if not _same(getattr(thread, name), value):
+            setattr(thread, name, value)
+
+
+def _same(held: object, value: object) -> bool:
+    """Whether assigning `value` would leave `held` as it is: equal, of one type, and for
+    a time in one zone (equal times in two zones are one instant written two ways)."""
+    return (
+        type(held) is type(value)
+        and held == value
+        and getattr(held, "tzinfo", None) is getattr(value, "tzinfo", None)
+    )
 
 
 def _message(mail: Mail) -> dict[str, Any]:
@@ -164,7 +178,7 @@ def apply_inbound(
     elif verdict.tracked or thread.state != State.IGNORED:
         _take_message(thread, mail)
         _start_cycle(context, thread, mail, verdict, risks)
-    thread.updated_at = context.now
+    _set(thread, {"updated_at": context.now})
     return Outcome()
 
 
@@ -176,7 +190,9 @@ def _continue(thread: Thread, mail: Mail, verdict: Triage, risks: tuple[Risk, ..
         thread.importance = verdict.importance.value
         thread.reasons = store.dump_reasons(verdict.reasons)
     known = {r["kind"] for r in thread.risks}
-    thread.risks = [*thread.risks, *(r for r in store.dump_risks(risks) if r["kind"] not in known)]
+    added = [r for r in store.dump_risks(risks) if r["kind"] not in known]
+    if added:
+        thread.risks = [*thread.risks, *added]
 
 
 def close_answered(thread: Thread, by: str, at: datetime, now: datetime) -> None:

@@ -20,7 +20,7 @@ from datetime import datetime
 from itertools import islice
 from typing import Any, Final, cast
 
-from sqlalchemy import Table, insert, select, text
+from sqlalchemy import Table, insert, inspect, select, text
 from sqlalchemy.orm import Session
 
 from bot.core import conversation
@@ -118,9 +118,15 @@ class Lookup:
 
     def _rows(self, column: Any, values: Iterable[Any], own_sent: bool = False) -> list[Any]:
         """Rows of this user whose `column` is among `values`, in the order they were made;
-        `own_sent`: only messages the user wrote (not the bot) in Sent."""
+        `own_sent`: only messages the user wrote (not the bot) in Sent.
+
+        By id, the user is compared as an expression, which no index serves: else SQLite
+        (without statistics) takes the (user, state) index of threads and reads all the
+        user's threads for each page, instead of each thread by its id.
+        """
         entity = column.class_
-        where = [entity.user_id == self.user_id]
+        owner = entity.user_id + 0 if column is entity.id else entity.user_id
+        where = [owner == self.user_id]
         if own_sent:
             where += [MessageRow.folder == Folder.SENT.value, MessageRow.own.is_(False)]
         found = []
@@ -288,7 +294,7 @@ class Lookup:
 
     # ── what ingest records ─────────────────────────────────────────────────
     def add_thread(self, thread: Thread) -> None:
-        self.session.add(thread)
+        """A new thread of the page: written with the others by `write_threads`."""
         self._opened.append(thread)
         pair = (thread.subject_key, thread.sender_email)
         self._load_pairs({pair})
@@ -312,25 +318,78 @@ class Lookup:
         values = {"actor": actor, "action": action, "detail": "", "platform": "mail", "at": at}
         self._events.append((thread, values))
 
-    def number_threads(self) -> None:
-        """Give the page's new threads their ids before the flush, on PostgreSQL: from the
-        ids' sequence, a query for all. The flush then inserts them as plain rows, as a
-        batch; made to return their ids, it sent one statement with a placeholder per
-        column of every thread, which the driver re-parses in Python (200 µs a thread).
-        SQLite has no sequence, and inserts returning ids quickly."""
-        if self.session.get_bind().dialect.name != "postgresql" or not self._opened:
+    def write_threads(self) -> None:
+        """The page's threads, before the flush (which writes the rest): its changes to
+        the threads it read, then its new threads, a statement each."""
+        self._update_read()
+        self._insert_opened()
+
+    def _update_read(self) -> None:
+        """The page's changes to threads it read, in one statement.
+
+        The flush writes each changed thread with the columns it changed, one UPDATE for
+        each run of threads that changed the same ones: most runs are of one thread (a
+        20,000-mail sync sent 2,700 statements, each costing the ORM far more than the
+        database). Here every row carries every column any of them changed (a value that
+        did not change is written as it is). Then the session lets go of them, so that
+        the flush leaves them alone: they are stored as they are, and what is left of the
+        page needs no more of them than their ids.
+        """
+        changed = [(thread, _changed(thread)) for thread in self._threads.values()]
+        changed = [(thread, names) for thread, names in changed if names]
+        if not changed:
             return
+        columns = sorted(set().union(*(names for _, names in changed)))
+        rows = [{"id": t.id, **{name: getattr(t, name) for name in columns}} for t, _ in changed]
+        store.save_columns(self.session, rows)
+        for thread, _ in changed:
+            self.session.expunge(thread)
+
+    def _insert_opened(self) -> None:
+        """The page's new threads, in one statement (Core), and their ids.
+
+        They never join the session: it would track each one, and on SQLite insert them
+        in one statement with a placeholder per column of every thread, parsed anew for
+        each page, so as to return the ids. PostgreSQL gives the ids first, from its
+        sequence; SQLite numbers the rows as it inserts them (in this order, as the flush
+        did), and they are read back by ref, which is unique per user.
+        """
+        if not self._opened:
+            return
+        numbered = self.session.get_bind().dialect.name == "postgresql"
+        if numbered:
+            self._number_opened()
+        names = sorted(store.THREAD_COLUMNS if numbered else store.THREAD_COLUMNS - {"id"})
+        # As held: each column was set when the thread was made (`new_thread_row`) or since.
+        rows = [{name: thread.__dict__[name] for name in names} for thread in self._opened]
+        self.session.execute(insert(cast(Table, Thread.__table__)), rows)
+        if not numbered:
+            ids = self._ids_by_ref([thread.ref for thread in self._opened])
+            for thread in self._opened:
+                thread.id = ids[thread.ref]
+        self._opened.clear()
+
+    def _number_opened(self) -> None:
+        """Give the page's new threads their ids from the ids' sequence, a query for all."""
         query = text(
             "SELECT nextval(pg_get_serial_sequence('threads', 'id')) FROM generate_series(1, :n)"
         )
         ids = self.session.execute(query, {"n": len(self._opened)}).scalars().all()
         for thread, number in zip(self._opened, sorted(ids), strict=True):
             thread.id = number
-        self._opened.clear()
+
+    def _ids_by_ref(self, refs: Sequence[int]) -> dict[int, int]:
+        found: dict[int, int] = {}
+        for chunk in _chunks(refs):
+            query = select(Thread.ref, Thread.id).where(
+                Thread.user_id == self.user_id, Thread.ref.in_(chunk)
+            )
+            found.update((ref, thread_id) for ref, thread_id in self.session.execute(query))
+        return found
 
     def write_messages(self) -> None:
-        """The page's new messages and events, a statement each, once the flush gave their
-        threads ids."""
+        """The page's new messages and events, a statement each, once their threads have
+        ids (`write_threads`)."""
         rows = [
             {**{name: getattr(row, name) for name in _COLUMNS}, "thread_id": _id(row.thread)}
             for row in self._new
@@ -368,6 +427,12 @@ class NewMessage:
 
 
 _COLUMNS: Final = tuple(f.name for f in fields(NewMessage) if f.name != "thread")
+
+
+def _changed(thread: Thread) -> frozenset[str]:
+    """The columns of a stored thread set since it was read (maybe to the same value)."""
+    state = inspect(thread)
+    return store.THREAD_COLUMNS - state.unmodified if state.modified else frozenset()
 
 
 def _id(thread: Thread | None) -> int | None:

@@ -22,7 +22,7 @@ _IMPORTANCE_ORDER = case(
 )
 
 
-_THREAD_COLUMNS = frozenset(column.key for column in Thread.__mapper__.column_attrs)
+THREAD_COLUMNS = frozenset(column.key for column in Thread.__mapper__.column_attrs)
 
 
 def new_thread_row(**values: Any) -> Thread:
@@ -30,7 +30,7 @@ def new_thread_row(**values: Any) -> Thread:
     change event the constructor fires for each of its 30-odd columns (ingest opens a
     thread for most mail it reads). Only for an object not in a session yet: it is
     inserted from the values it holds; from then on, changes are tracked as usual."""
-    unknown = values.keys() - _THREAD_COLUMNS
+    unknown = values.keys() - THREAD_COLUMNS
     if unknown:
         raise TypeError(f"not columns of a thread: {sorted(unknown)}")
     thread: Thread = Thread.__mapper__.class_manager.new_instance()
@@ -236,15 +236,18 @@ def save_sync_state(
 
 def forward_history(session: Session, user_id: int, limit: int = 500) -> list[PastForward]:
     """The user's latest forwards, for suggestions."""
-    rows = session.scalars(
-        select(ForwardRecord)
+    rows = session.execute(  # the columns, not the rows as objects: read for every page
+        select(
+            ForwardRecord.sender_email,
+            ForwardRecord.subject_key,
+            ForwardRecord.to_email,
+            ForwardRecord.to_name,
+        )
         .where(ForwardRecord.user_id == user_id)
         .order_by(ForwardRecord.at.desc())
         .limit(limit)
     )
-    return [
-        PastForward(r.sender_email, r.subject_key, _Address(r.to_email, r.to_name)) for r in rows
-    ]
+    return [PastForward(sender, key, _Address(to, name)) for sender, key, to, name in rows]
 
 
 def bot_acts(session: Session, user_id: int) -> dict[int, list[datetime]]:
