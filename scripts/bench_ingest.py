@@ -2,7 +2,7 @@
 
 The real path is `bot.services.ingest.sync_all` with the Maildir provider, as
 `replyminder sync` runs it: list, read, parse, triage, risks, threading and
-storage, a unit of work per page of 500. The floor does the least any program
+storage, a unit of work per page of 1,000. The floor does the least any program
 storing these messages must do: read each file, parse it with the standard
 library (`BytesParser`, policy compat32) and INSERT one row per message into a
 single table through the driver's own cursor, committing every 500 messages.

@@ -1,6 +1,6 @@
 """What ingest looks up while it records one page of mail, fetched in a few queries.
 
-Ingest records a page (up to 500 messages) in one unit of work. Asking the database
+Ingest records a page (up to 1,000 messages from a Maildir) in one unit of work. Asking the database
 per message and per rule (is it known? which thread do its references name? which
 thread has this subject? did the user answer it already?) cost a dozen queries and a
 flush per message, most of a first sync's time. Instead the page's Message-IDs,

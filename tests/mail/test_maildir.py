@@ -65,15 +65,20 @@ def ids(pages: list[SyncPage]) -> list[str]:
 
 
 def test_first_sync_finds_inbox_and_sent_in_pages(root: Path) -> None:
-    """A first sync reads cur/ and new/ in pages of 500 with progress, and .Sent apart."""
-    for number in range(1203):
+    """A first sync reads cur/ and new/ in pages of PAGE_SIZE with progress, and .Sent apart."""
+    total = 2 * PAGE_SIZE + 203
+    for number in range(total):
         name = f"cur/{number}.host:2,S" if number % 2 else f"new/{number}.host"
         deliver(root, name, message(number))
-    deliver(root, ".Sent/cur/sent1.host:2,S", message(5000))
+    deliver(root, ".Sent/cur/sent1.host:2,S", message(50_000))
     inbox, sent = sync(root), sync(root, Folder.SENT)
-    expected_pages = [(500, 500, 1203), (500, 1000, 1203), (203, 1203, 1203)]
+    expected_pages = [
+        (PAGE_SIZE, PAGE_SIZE, total),
+        (PAGE_SIZE, 2 * PAGE_SIZE, total),
+        (203, total, total),
+    ]
     assert expected_pages == [(len(page.mails), page.seen, page.total) for page in inbox]
-    assert 1203 == len(set(ids(inbox)))
+    assert total == len(set(ids(inbox)))
     assert "inbox/0.host" in ids(inbox)
     assert ["sent/sent1.host"] == ids(sent)
 

@@ -90,7 +90,7 @@ def _outcome(app: composition.App, email: str) -> list[Any]:
 def test_the_same_mail_files_the_same_in_pages_of_500_and_of_7(
     database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Threads, states, answers and events are the same whether a page holds 500 mails or 7."""
+    """Threads, states, answers and events are the same whether a page holds 1,000 mails or 7."""
     app = _app(database_url)
     whole = _synced(app, tmp_path, "an")
     monkeypatch.setattr(maildir, "PAGE_SIZE", 7)  # earlier mail now lies in the database
