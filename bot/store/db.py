@@ -8,7 +8,6 @@ together apply them once.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -79,21 +78,11 @@ def connect(url: str) -> Store:
         url,
         pool_pre_ping=not url.startswith("sqlite"),
         hide_parameters=True,
-        json_serializer=_json,
         **args,
     )
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
     return Store(engine)
-
-
-def _json(value: Any) -> str:
-    """A JSON column's text, as `json.dumps` writes it (the default), but an empty list
-    without a call through the encoder: a new thread holds three (no risks, suggestions
-    or reminder steps), and ingest writes ten thousand threads a first sync."""
-    if type(value) is list and not value:
-        return "[]"
-    return json.dumps(value)
 
 
 def _make_parent(url: str) -> None:

@@ -1,13 +1,14 @@
 """What ingest looks up while it records one page of mail, fetched in a few queries.
 
-Ingest records a page (up to 1,000 messages from a Maildir) in one unit of work. Asking the database
-per message and per rule (is it known? which thread do its references name? which
-thread has this subject? did the user answer it already?) cost a dozen queries and a
-flush per message, most of a first sync's time. Instead the page's Message-IDs,
-referenced ids, subjects and conversations are fetched up front, a query each, and
-whatever the page records is added to the same maps, so a later message of the page
-finds an earlier one as the database would. Nothing is flushed until the page ends:
-a new message or event points to its thread object, and the flush fills the ids in.
+Ingest records a page (up to 1,000 messages from a Maildir) in one unit of work.
+Asking the database per message and per rule (is it known? which thread do its
+references name? which thread has this subject? did the user answer it already?) cost
+a dozen queries and a flush per message, most of a first sync's time. Instead the
+page's Message-IDs, referenced ids, subjects and conversations are fetched up front, a
+query each, and whatever the page records is added to the same maps, so a later message
+of the page finds an earlier one as the database would. Nothing is written until the
+page ends: a new message or event points to its thread object, which has its id by
+then (`write_threads`).
 """
 
 from __future__ import annotations
