@@ -132,7 +132,9 @@ def _judge(link: Link, own: str, protected: frozenset[str]) -> dict[str, str] | 
         return {"why": "embedded" if scheme == "data" else "script", "shown": shown, "real": scheme}
     if not _WEB.match(href):
         return None
-    real, shown = host(href), shown_host(link.text) or _dressed_as(href)
+    # host() reads the link as a browser does too: asked as the other checks ask it, it is
+    # found in their cache
+    real, shown = host(link.href), shown_host(link.text) or _dressed_as(href)
     hidden = _hidden(href, link.text, real, shown)
     if hidden or shown is None:
         return hidden

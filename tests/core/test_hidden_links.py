@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import example, given
+from hypothesis import strategies as st
 
 from bot.core.cues import Prose
+from bot.core.links import browsed, host
 from bot.core.lures import windfall
 from bot.core.mail import Address, Link
 from bot.core.risks import RiskKind, assess
@@ -146,3 +149,13 @@ def test_a_script_link_that_shows_no_site_is_left_alone() -> None:
     """ "Print this page" running a script claims no destination."""
     link = Link("Print this page", "javascript:window.print()")
     assert [] == found(RiskKind.LINK_MISMATCH, sender=STRANGER, links=(link,))
+
+
+@given(st.text(st.sampled_from(list("hHtTpPsS:/\\\\\t\r\n @?#.ex\x01"))) | st.text())
+@example("HTTPS:\\\\evil.example\\a?b\\c")
+@example(" \thttps:/\n/x.y ")
+def test_a_link_read_as_a_browser_reads_it_reads_the_same_again(href: str) -> None:
+    """`browsed` is idempotent, so `links.host` may be asked of the link as written or as
+    browsed and name the same host (the checks share its cache that way)."""
+    assert browsed(href) == browsed(browsed(href))
+    assert host(href) == host(browsed(href))
